@@ -1,0 +1,176 @@
+/**
+ * The base of every faas command. It owns what faas-cli does the same way everywhere:
+ * - the global flags (-f/--yaml, --regex, --filter) and Go-style `--flag=false` booleans;
+ * - loading the stack once, resolving the gateway URL and credentials, making the client;
+ * - output discipline: data on stdout (JSON only in --json mode), everything else on stderr;
+ * - errors: one line on stderr plus a hint, exit code 1 (never a stack trace unless FAAS_DEBUG=1).
+ *
+ * Heavy modules (stack parser, got, yaml) are imported inside the helpers, so a command that
+ * does not need them does not pay for them at start-up.
+ */
+import {Command} from '@oclif/core'
+import type {Input, ParserOutput} from '@oclif/core/interfaces'
+
+import type {GatewayAuth, GatewayClient} from './gateway/client.js'
+import type {LoadStackOptions} from './stack/index.js'
+import type {Stack} from './stack/types.js'
+
+import {FaasError, isFaasError} from './errors.js'
+import {globalFlags} from './flags.js'
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Outputs = {[name: string]: any}
+
+const GO_BOOL = /^(true|false|t|f|1|0|TRUE|FALSE|True|False|T|F)$/
+
+/** Rewrite `--flag=false` / `--flag=true` for boolean flags into oclif's `--no-flag` / `--flag`. */
+export function normaliseGoBooleans(argv: string[], flags: Record<string, {type: string; char?: string}>): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (arg === '--') {
+      out.push(...argv.slice(i))
+      break
+    }
+    const m = /^--([^=]+)=(.*)$/.exec(arg)
+    if (m && flags[m[1]]?.type === 'boolean' && GO_BOOL.test(m[2])) {
+      const on = /^(true|t|1)$/i.test(m[2])
+      out.push(on ? `--${m[1]}` : `--no-${m[1]}`)
+      continue
+    }
+    const short = /^-([a-zA-Z])=(.*)$/.exec(arg)
+    if (short && GO_BOOL.test(short[2])) {
+      const name = Object.keys(flags).find((k) => flags[k].char === short[1] && flags[k].type === 'boolean')
+      if (name) {
+        out.push(/^(true|t|1)$/i.test(short[2]) ? `--${name}` : `--no-${name}`)
+        continue
+      }
+    }
+    out.push(arg)
+  }
+  return out
+}
+
+export interface ClientRequest {
+  /** The -g/--gateway flag value. */
+  gatewayFlag?: string
+  /** Whether the stack's provider.gateway takes part in the resolution. */
+  stack?: Stack
+  flagExplicit?: boolean
+  token?: string
+  tlsNoVerify?: boolean
+  timeoutMs?: number
+  /** Send no credentials at all (invoke). */
+  noAuth?: boolean
+}
+
+export abstract class BaseCommand extends Command {
+  static override baseFlags = globalFlags
+
+  /** Set by commands that support -j/--json once flags are parsed. */
+  protected jsonMode = false
+
+  protected override async parse<F extends Outputs, B extends Outputs, A extends Outputs>(
+    options?: Input<F, B, A>,
+    argv: string[] = this.argv,
+  ): Promise<ParserOutput<F, B, A>> {
+    const input = (options ?? this.ctor) as {baseFlags?: object; flags?: object}
+    const defs = {...(input.baseFlags ?? {}), ...(input.flags ?? {})} as Record<string, {type: string; char?: string}>
+    return super.parse(options, normaliseGoBooleans(argv, defs))
+  }
+
+  /** Write data to stdout (a newline is added unless the text ends with one). */
+  protected out(text = ''): void {
+    process.stdout.write(text.endsWith('\n') ? text : text + '\n')
+  }
+
+  /** Progress, notes and warnings: stderr, so stdout stays clean for data. */
+  protected note(text = ''): void {
+    process.stderr.write(text.endsWith('\n') ? text : text + '\n')
+  }
+
+  /** Pretty JSON on stdout (2-space indented, like faas-cli's -j output). */
+  protected printJson(value: unknown): void {
+    process.stdout.write(JSON.stringify(value, null, 2) + '\n')
+  }
+
+  /** The stack file from -f/--yaml (or the default stack.yaml / stack.yml), filtered. */
+  protected async loadStack(
+    flags: {yaml?: string; regex?: string; filter?: string; envsubst?: boolean},
+    options: Partial<LoadStackOptions> = {},
+  ): Promise<Stack | undefined> {
+    const {loadStack} = await import('./stack/index.js')
+    return loadStack({
+      file: flags.yaml,
+      envsubst: flags.envsubst ?? true,
+      filter: flags.filter || undefined,
+      regex: flags.regex || undefined,
+      cwd: process.cwd(),
+      env: process.env,
+      stdin: process.stdin,
+      ...options,
+    })
+  }
+
+  /** Gateway URL by faas-cli's precedence (flag, stack provider.gateway, OPENFAAS_URL, default). */
+  protected async gatewayUrl(request: Pick<ClientRequest, 'gatewayFlag' | 'stack' | 'flagExplicit'>): Promise<string> {
+    const {resolveGatewayUrl} = await import('./config/gateway.js')
+    return resolveGatewayUrl({
+      flag: request.gatewayFlag,
+      stack: request.stack?.provider.gateway,
+      env: process.env.OPENFAAS_URL,
+      flagExplicit: request.flagExplicit,
+    })
+  }
+
+  protected async credentials(gateway: string, token?: string): Promise<GatewayAuth | undefined> {
+    const {resolveAuth} = await import('./config/credentials.js')
+    return resolveAuth(gateway, token)
+  }
+
+  /** The REST client for the resolved gateway, with credentials, TLS and timeout settings. */
+  protected async gatewayClient(request: ClientRequest): Promise<GatewayClient> {
+    const gateway = await this.gatewayUrl(request)
+    const auth = request.noAuth ? undefined : await this.credentials(gateway, request.token)
+    const {GatewayClient} = await import('./gateway/client.js')
+    return new GatewayClient({
+      gateway,
+      auth,
+      tlsNoVerify: request.tlsNoVerify,
+      timeoutMs: request.timeoutMs,
+      userAgent: `faas-cli/${this.config.version}`,
+    })
+  }
+
+  /** True when `--<name>` (or its short form) was typed on the command line. */
+  protected flagGiven(name: string, char?: string): boolean {
+    return this.argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`) || (char !== undefined && (a === `-${char}` || a.startsWith(`-${char}=`) || (a.startsWith(`-${char}`) && !a.startsWith('--')))))
+  }
+
+  protected override async catch(err: Error & {oclif?: {exit?: number}; code?: string}): Promise<void> {
+    // this.exit(n) — a deliberate exit, not an error
+    if (err.code === 'EEXIT') throw err
+    const debug = process.env.FAAS_DEBUG === '1' || process.env.FAAS_DEBUG === 'true'
+    if (isFaasError(err)) {
+      process.stderr.write(`Error: ${err.message}\n`)
+      if (err.hint) process.stderr.write(`Hint: ${err.hint}\n`)
+      if (debug && err.stack) process.stderr.write(err.stack + '\n')
+      process.exitCode = err.exitCode
+      return
+    }
+    if (err.oclif) {
+      // flag / argument parse errors from oclif: first line only, and where to look
+      const first = (err.message || String(err)).split('\n')[0]
+      process.stderr.write(`Error: ${first}\n`)
+      process.stderr.write(`Hint: see "${this.config.bin} ${(this.id ?? '').replaceAll(':', ' ')} --help".\n`)
+      process.exitCode = 1
+      return
+    }
+    process.stderr.write(`Error: ${err.message || String(err)}\n`)
+    if (debug && err.stack) process.stderr.write(err.stack + '\n')
+    else process.stderr.write('Hint: this looks like a bug in faas; run again with FAAS_DEBUG=1 for details and report it.\n')
+    process.exitCode = 1
+  }
+}
+
+export {FaasError}

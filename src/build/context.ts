@@ -1,0 +1,282 @@
+/**
+ * The build context `build/<fn>/` (spec §3), as a plan first and files second: the plan lists
+ * every file and folder the context will hold (destination, source, mode), so the same data
+ * both writes the context and digests it for incremental builds.
+ *
+ * Assembly order (later entries win on the same destination):
+ *   1. the template folder `template/<lang>/` → context root (not for `lang: dockerfile`);
+ *   2. the handler folder → `<handler_folder>/` (context root for dockerfile), skipping the
+ *      handler's top-level `build` and `template` entries;
+ *   3. every extra path (`--copy-extra`, then `configuration.copy`) → `<handler_folder>/<path>`,
+ *      each required to lie inside the project and not be the project itself.
+ * File modes are kept. Symbolic links are followed (the engine would otherwise send a link that
+ * may point outside the context).
+ */
+import {createHash} from 'node:crypto'
+import {createReadStream, promises as fs, type Stats} from 'node:fs'
+import path from 'node:path'
+
+import {FaasError} from '../errors.js'
+
+export interface ContextEntry {
+  /** Path inside the context, `/`-separated, no leading `./`. */
+  dest: string
+  /** Absolute source path. */
+  source: string
+  kind: 'file' | 'dir'
+  /** Permission bits (& 0o7777). */
+  mode: number
+  size: number
+}
+
+export interface ContextPlan {
+  /** Absolute path of `build/<fn>`. */
+  root: string
+  /** Where the handler goes inside the context ('' = the root, for dockerfile). */
+  handlerFolder: string
+  /** Sorted by dest; parents before children. */
+  entries: ContextEntry[]
+}
+
+export interface PlanContextInput {
+  /** Project directory (the CWD): handler and extra paths resolve against it. */
+  cwd: string
+  name: string
+  /** Handler path as written in the stack / flag. */
+  handler: string
+  lang: string
+  /** Absolute template folder; ignored for dockerfile. */
+  templateDir?: string
+  /** template.yml `handler_folder` (default `function`). */
+  handlerFolder?: string
+  /** `--copy-extra` values then `configuration.copy`. */
+  extraPaths?: readonly string[]
+  /** Build folder (default `<cwd>/build`). */
+  buildDir?: string
+}
+
+export const SKIPPED_HANDLER_ENTRIES = new Set(['build', 'template'])
+
+export function isDockerfileLang(lang: string | undefined): boolean {
+  return (lang ?? '').toLowerCase() === 'dockerfile'
+}
+
+/**
+ * Check an extra copy path: it must resolve inside `cwd` and not be `cwd` itself. Returns its
+ * path relative to `cwd` (`/`-separated).
+ */
+export function checkExtraPath(cwd: string, extra: string): string {
+  const abs = path.resolve(cwd, extra)
+  const rel = path.relative(cwd, abs)
+  if (rel === '') throw new FaasError(`forbidden path appears to equal the entire project: ${extra}`, {hint: 'Copy sub-folders of the project with --copy-extra / configuration.copy, not the project itself'})
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new FaasError(`forbidden path appears to be outside of the build context: ${extra}`, {hint: 'Extra copy paths must be inside the current directory'})
+  }
+  return rel.split(path.sep).join('/')
+}
+
+async function statFollow(p: string): Promise<Stats | undefined> {
+  try {
+    return await fs.stat(p)
+  } catch {
+    return undefined
+  }
+}
+
+/** Walk `dir` (following links), calling `add(relPath, abs, stats)` for files and folders. */
+async function walk(
+  dir: string,
+  add: (rel: string, abs: string, st: Stats) => void,
+  opts: {skipTop?: Set<string>; seen?: Set<string>} = {},
+  rel = '',
+): Promise<void> {
+  const seen = opts.seen ?? new Set<string>()
+  const real = await fs.realpath(dir)
+  if (seen.has(real)) return // a link loop
+  seen.add(real)
+  const names = (await fs.readdir(dir)).sort()
+  await Promise.all(names.map(async (name) => {
+    if (rel === '' && opts.skipTop?.has(name)) return
+    const abs = path.join(dir, name)
+    const st = await statFollow(abs)
+    if (!st) return // dangling link
+    const r = rel ? `${rel}/${name}` : name
+    if (st.isDirectory()) {
+      add(r, abs, st)
+      await walk(abs, add, {seen: new Set(seen)}, r)
+    } else if (st.isFile()) {
+      add(r, abs, st)
+    }
+  }))
+}
+
+class EntryMap {
+  private readonly map = new Map<string, ContextEntry>()
+
+  set(entry: ContextEntry): void {
+    const existing = this.map.get(entry.dest)
+    if (existing && existing.kind === 'dir' && entry.kind === 'dir') {
+      // merging folders: keep the first folder's entry (its mode) — contents merge below it
+      return
+    }
+    if (existing && existing.kind !== entry.kind) {
+      const prefix = `${entry.dest}/`
+      for (const key of [...this.map.keys()]) if (key.startsWith(prefix)) this.map.delete(key)
+    }
+    this.map.set(entry.dest, entry)
+  }
+
+  sorted(): ContextEntry[] {
+    return [...this.map.values()].sort((a, b) => (a.dest < b.dest ? -1 : a.dest > b.dest ? 1 : 0))
+  }
+}
+
+function joinDest(...parts: string[]): string {
+  return parts.filter(Boolean).join('/')
+}
+
+/** Resolve the inputs of a build context into a plan (reads the file tree, writes nothing). */
+export async function planBuildContext(input: PlanContextInput): Promise<ContextPlan> {
+  const {cwd, name} = input
+  const dockerfile = isDockerfileLang(input.lang)
+  const handlerFolder = dockerfile ? '' : (input.handlerFolder || 'function')
+  const root = path.resolve(cwd, input.buildDir ?? 'build', name)
+
+  const handlerAbs = path.resolve(cwd, input.handler)
+  const handlerStat = await statFollow(handlerAbs)
+  if (!handlerStat || !handlerStat.isDirectory()) {
+    throw new FaasError(`building ${name}, ${input.handler} is an invalid path`, {
+      hint: `The handler folder is resolved from the current directory (${cwd}); check "handler:" in the stack file`,
+    })
+  }
+  const extras = (input.extraPaths ?? []).map((p) => ({given: p, rel: checkExtraPath(cwd, p)}))
+
+  const entries = new EntryMap()
+  const add = (prefix: string) => (rel: string, abs: string, st: Stats) => {
+    entries.set({dest: joinDest(prefix, rel), source: abs, kind: st.isDirectory() ? 'dir' : 'file', mode: st.mode & 0o7777, size: st.isDirectory() ? 0 : st.size})
+  }
+
+  if (!dockerfile) {
+    if (!input.templateDir) throw new Error(`planBuildContext: templateDir is required for lang ${input.lang}`)
+    await walk(input.templateDir, add(''))
+  }
+  await walk(handlerAbs, add(handlerFolder), {skipTop: SKIPPED_HANDLER_ENTRIES})
+  for (const extra of extras) {
+    const abs = path.resolve(cwd, extra.rel)
+    const st = await statFollow(abs)
+    if (!st) throw new FaasError(`copy path ${extra.given} does not exist`, {hint: 'Check --copy-extra and configuration.copy in the stack file'})
+    // the parent folders of a nested extra path (e.g. common/lib) exist in the context too
+    const parts = extra.rel.split('/')
+    for (let i = 1; i < parts.length; i++) {
+      const dirRel = parts.slice(0, i).join('/')
+      const dirSt = await fs.stat(path.resolve(cwd, dirRel))
+      entries.set({dest: joinDest(handlerFolder, dirRel), source: path.resolve(cwd, dirRel), kind: 'dir', mode: dirSt.mode & 0o7777, size: 0})
+    }
+    add(handlerFolder)(extra.rel, abs, st)
+    if (st.isDirectory()) await walk(abs, add(joinDest(handlerFolder, extra.rel)))
+  }
+
+  return {root, handlerFolder, entries: entries.sorted()}
+}
+
+/** Folder mode for the context root and handler folder: 0700, or 0777 when CI is set (faas-cli). */
+export function contextDirMode(env: NodeJS.ProcessEnv = process.env): number {
+  return env.CI === 'true' || env.CI === '1' ? 0o777 : 0o700
+}
+
+/**
+ * Write the planned context: remove `build/<fn>`, create it and the handler folder, then copy
+ * every entry (modes kept; folders stay writable by the owner so the next build can clear them).
+ */
+export async function writeBuildContext(plan: ContextPlan, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const dirMode = contextDirMode(env)
+  await fs.rm(plan.root, {recursive: true, force: true})
+  await fs.mkdir(path.dirname(plan.root), {recursive: true, mode: dirMode})
+  await fs.mkdir(plan.root, {mode: dirMode})
+  if (plan.handlerFolder) await fs.mkdir(path.join(plan.root, plan.handlerFolder), {recursive: true, mode: dirMode})
+  const special = new Set(['', plan.handlerFolder])
+
+  // folders first (entries are sorted, so parents come before children)
+  for (const e of plan.entries) {
+    if (e.kind !== 'dir' || special.has(e.dest)) continue
+    const target = path.join(plan.root, e.dest)
+    await fs.mkdir(target, {recursive: true})
+    await fs.chmod(target, e.mode | 0o700)
+  }
+  // files: copyFile keeps the source mode (libuv applies it to the new file)
+  const files = plan.entries.filter((e) => e.kind === 'file')
+  await mapLimit(files, 16, async (e) => {
+    const target = path.join(plan.root, e.dest)
+    await fs.copyFile(e.source, target)
+  })
+}
+
+/** Run `fn` over `items`, at most `limit` at a time. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length)
+  let next = 0
+  const workers = Array.from({length: Math.min(limit, items.length)}, async () => {
+    for (;;) {
+      const i = next++
+      if (i >= items.length) return
+      out[i] = await fn(items[i], i)
+    }
+  })
+  await Promise.all(workers)
+  return out
+}
+
+export async function hashFile(file: string, algorithm = 'sha256'): Promise<string> {
+  const st = await fs.stat(file)
+  if (st.size < 1 << 20) return createHash(algorithm).update(await fs.readFile(file)).digest('hex')
+  return new Promise((resolve, reject) => {
+    const h = createHash(algorithm)
+    createReadStream(file).on('data', (d) => h.update(d)).on('error', reject).on('end', () => resolve(h.digest('hex')))
+  })
+}
+
+/** sha256 over every entry of the plan: destination, kind, mode and content. */
+export async function digestContextPlan(plan: ContextPlan): Promise<string> {
+  const hashes = await mapLimit(plan.entries, 16, async (e) => (e.kind === 'file' ? hashFile(e.source) : ''))
+  const h = createHash('sha256')
+  plan.entries.forEach((e, i) => {
+    h.update(`${e.kind}\0${e.dest}\0${e.mode.toString(8)}\0${hashes[i]}\n`)
+  })
+  return h.digest('hex')
+}
+
+/** A cheap listing of a written context (path, kind, mode, size, mtime) to prove later that it is untouched. */
+export async function listWrittenContext(root: string): Promise<string[]> {
+  const out: string[] = []
+  const visit = async (dir: string, rel: string): Promise<void> => {
+    let ents
+    try {
+      ents = await fs.readdir(dir, {withFileTypes: true})
+    } catch {
+      return
+    }
+    for (const ent of ents.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const abs = path.join(dir, ent.name)
+      const r = rel ? `${rel}/${ent.name}` : ent.name
+      const st = await fs.lstat(abs)
+      out.push(`${r}\0${st.mode.toString(8)}\0${st.isDirectory() ? 0 : st.size}\0${st.isDirectory() ? 0 : st.mtimeMs}`)
+      if (ent.isDirectory()) await visit(abs, r)
+    }
+  }
+  await visit(root, '')
+  return out
+}
+
+/**
+ * md5 of the handler folder for `--tag digest` (§4.1): md5 hex of every regular file, sorted by
+ * path, concatenated, md5 of that.
+ */
+export async function handlerDigest(handlerDir: string): Promise<string> {
+  const files: Array<{rel: string; abs: string}> = []
+  await walk(handlerDir, (rel, abs, st) => {
+    if (st.isFile()) files.push({rel, abs})
+  })
+  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0))
+  const hashes = await mapLimit(files, 16, (f) => hashFile(f.abs, 'md5'))
+  return createHash('md5').update(hashes.join('')).digest('hex')
+}

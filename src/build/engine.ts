@@ -1,0 +1,164 @@
+/**
+ * The only place that runs a container engine (docker or podman). Everything else builds argv
+ * as data (`argv.ts`) and hands it here. Engines are found on PATH without running them, so a
+ * run never makes engine calls it does not need (scripts and tests count them).
+ */
+import {constants, promises as fs} from 'node:fs'
+import path from 'node:path'
+
+import {FaasError} from '../errors.js'
+import type {ContainerEngine} from './argv.js'
+
+export type BuilderKind = ContainerEngine | 'host'
+
+export const ENGINE_ENV = 'OPENFAAS_CONTAINER_ENGINE'
+
+const INSTALL_HINTS: Record<ContainerEngine, string> = {
+  docker: 'Install Docker (Debian/Ubuntu: apt-get install docker.io; others: https://docs.docker.com/engine/install/), or use --engine podman',
+  podman: 'Install Podman (Debian/Ubuntu: apt-get install podman; others: https://podman.io/docs/installation), or use --engine docker',
+}
+
+export const BUILDX_HINT =
+  'Install the buildx plugin (Debian/Ubuntu: apt-get install docker-buildx; Docker\'s packages: docker-buildx-plugin; https://docs.docker.com/go/buildx/), or publish with --engine podman'
+
+/** Absolute path of `name` on PATH, or undefined. */
+export async function findExecutable(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  if (name.includes('/')) return (await isExecutable(name)) ? name : undefined
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue
+    const candidate = path.join(dir, name)
+    if (await isExecutable(candidate)) return candidate
+  }
+  return undefined
+}
+
+async function isExecutable(p: string): Promise<boolean> {
+  try {
+    const st = await fs.stat(p)
+    if (!st.isFile()) return false
+    await fs.access(p, constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+export function parseBuilderKind(value: string, flag: string): BuilderKind {
+  const v = value.trim().toLowerCase()
+  if (v === 'docker' || v === 'podman' || v === 'host') return v
+  throw new FaasError(`${flag} must be docker, podman or host, not "${value}"`)
+}
+
+/**
+ * Which builder to use: `--builder`, else `--engine`, else OPENFAAS_CONTAINER_ENGINE, else the
+ * first of docker, podman found on PATH, else `host` when the caller can build without
+ * containers (`allowHost`). A named engine that is not installed is an error with an install hint.
+ */
+export async function resolveBuilder(opts: {
+  builder?: string
+  engine?: string
+  env?: NodeJS.ProcessEnv
+  allowHost?: boolean
+}): Promise<BuilderKind> {
+  const env = opts.env ?? process.env
+  let chosen: BuilderKind | undefined
+  if (opts.builder) chosen = parseBuilderKind(opts.builder, '--builder')
+  else if (opts.engine) chosen = parseBuilderKind(opts.engine, '--engine')
+  else if (env[ENGINE_ENV]) chosen = parseBuilderKind(env[ENGINE_ENV]!, ENGINE_ENV)
+  if (chosen === 'host') {
+    if (!opts.allowHost) throw new FaasError('this command needs a container engine (docker or podman); the host builder cannot do it', {hint: INSTALL_HINTS.docker})
+    return 'host'
+  }
+  if (chosen) {
+    await requireEngine(chosen, env)
+    return chosen
+  }
+  for (const engine of ['docker', 'podman'] as const) if (await findExecutable(engine, env)) return engine
+  if (opts.allowHost) return 'host'
+  throw new FaasError('no container engine found: neither docker nor podman is on PATH', {hint: INSTALL_HINTS.docker})
+}
+
+/** Throw a FaasError with an install hint unless `engine` is on PATH. */
+export async function requireEngine(engine: ContainerEngine, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const found = await findExecutable(engine, env)
+  if (!found) throw new FaasError(`${engine} is not installed (not found on PATH)`, {hint: INSTALL_HINTS[engine]})
+  return found
+}
+
+export interface EngineRunOptions {
+  cwd: string
+  /** Added to the inherited environment. */
+  env?: Record<string, string>
+  /** Each output line as it arrives (both streams); when absent output is only collected. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void
+  /** Give the child the terminal (stdin/stdout/stderr), e.g. for `local-run`. */
+  inherit?: boolean
+  signal?: AbortSignal
+}
+
+export interface EngineRunResult {
+  exitCode: number
+  /** The tail (last 64 KiB) of stderr, for error messages. */
+  stderr: string
+  stdout: string
+}
+
+const TAIL = 64 * 1024
+
+/**
+ * Run `<engine> <args…>` and resolve with its exit code and output tails; never rejects for a
+ * non-zero exit. A missing executable becomes a FaasError with an install hint.
+ */
+export async function runEngine(engine: ContainerEngine, args: readonly string[], opts: EngineRunOptions): Promise<EngineRunResult> {
+  const {execa} = await import('execa')
+  let stdout = ''
+  let stderr = ''
+  const keep = (buf: string, more: string) => (buf.length + more.length > TAIL ? (buf + more).slice(-TAIL) : buf + more)
+  const child = execa(engine, args, {
+    cwd: opts.cwd,
+    env: opts.env,
+    extendEnv: true,
+    reject: false,
+    buffer: false,
+    stdin: opts.inherit ? 'inherit' : 'ignore',
+    stdout: opts.inherit ? 'inherit' : 'pipe',
+    stderr: opts.inherit ? 'inherit' : 'pipe',
+    cancelSignal: opts.signal,
+    forceKillAfterDelay: 5000,
+  })
+  const pump = (stream: NodeJS.ReadableStream | null | undefined, name: 'stdout' | 'stderr') => {
+    if (!stream) return
+    let partial = ''
+    stream.setEncoding('utf8')
+    stream.on('data', (chunk: string) => {
+      if (name === 'stdout') stdout = keep(stdout, chunk)
+      else stderr = keep(stderr, chunk)
+      if (!opts.onLine) return
+      const lines = (partial + chunk).split(/\r?\n/)
+      partial = lines.pop() ?? ''
+      for (const line of lines) opts.onLine(line, name)
+    })
+    stream.on('end', () => {
+      if (partial && opts.onLine) opts.onLine(partial, name)
+      partial = ''
+    })
+  }
+  pump(child.stdout, 'stdout')
+  pump(child.stderr, 'stderr')
+  const result = await child
+  const code = (result as {code?: string}).code
+  if (code === 'ENOENT' || /ENOENT/.test(String((result as {originalMessage?: string}).originalMessage ?? ''))) {
+    throw new FaasError(`${engine} is not installed (not found on PATH)`, {hint: INSTALL_HINTS[engine]})
+  }
+  if (result.isCanceled) throw new FaasError(`${engine} ${args[0] ?? ''} was cancelled`)
+  return {exitCode: result.exitCode ?? 1, stdout, stderr}
+}
+
+/** Publish needs `docker buildx`; fail early with an install hint when the plugin is missing. */
+export async function requireBuildx(cwd: string): Promise<void> {
+  await requireEngine('docker')
+  const r = await runEngine('docker', ['buildx', 'version'], {cwd})
+  if (r.exitCode !== 0) {
+    throw new FaasError(`docker buildx is not available: ${(r.stderr || r.stdout).trim().split('\n')[0] || `exit code ${r.exitCode}`}`, {hint: BUILDX_HINT})
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * Progress output for build/push/publish: the plain line format faas-cli prints (for logs, CI
+ * and non-terminals) and a live multi-line view for terminals when several functions run at
+ * once. Everything goes to one stream (stderr): stdout is for data.
+ */
+
+export interface TaskStart {
+  /** Function name. */
+  name: string
+  /** Worker slot, faas-cli's `[i]`. */
+  worker: number
+  /** Verb for the plain lines: Building, Pushing, Publishing. */
+  verb: string
+  /** Extra text after the name, e.g. ` [image]` for push. */
+  detail?: string
+}
+
+export type TaskOutcome = 'done' | 'failed' | 'up to date' | 'skipped'
+
+export interface Progress {
+  /** A task (one function) starts. */
+  start(task: TaskStart): void
+  /** A message about a task (`Building: … Please wait..`, `Image: … built.`). */
+  message(name: string, text: string): void
+  /** One line of engine output for a task (hidden when quiet). */
+  output(name: string, line: string): void
+  /** A task ends. */
+  end(name: string, outcome: TaskOutcome, seconds: number): void
+  /** A line not tied to a running task. */
+  log(text: string): void
+  /** A worker has no more tasks (faas-cli's `[i] Worker done.`). */
+  workerDone(worker: number): void
+  /** Stop any live rendering; print a final summary line if given. */
+  close(summary?: string): void
+}
+
+export interface ProgressOptions {
+  stream: NodeJS.WritableStream & {isTTY?: boolean; columns?: number}
+  /** Hide engine output. */
+  quiet?: boolean
+  /** Number of tasks run at once (output gets a `<fn> |` prefix when > 1). */
+  parallel: number
+  /** faas-cli's stack-mode framing (`[i] > …`, `[i] Worker done.`); off for the flags-only build. */
+  framed?: boolean
+  /** Force the live view on/off (default: a TTY and not CI). */
+  live?: boolean
+}
+
+export function wantsLiveView(stream: {isTTY?: boolean}, env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(stream.isTTY) && !env.CI && env.TERM !== 'dumb'
+}
+
+export function createProgress(opts: ProgressOptions): Progress {
+  const live = opts.live ?? (opts.parallel > 1 && wantsLiveView(opts.stream))
+  return live ? new LiveProgress(opts) : new PlainProgress(opts)
+}
+
+function fmtSeconds(s: number): string {
+  return s.toFixed(2)
+}
+
+/** faas-cli's lines, one after the other. */
+export class PlainProgress implements Progress {
+  private readonly workers = new Map<string, TaskStart>()
+
+  constructor(private readonly opts: ProgressOptions) {}
+
+  private write(text: string): void {
+    this.opts.stream.write(`${text}\n`)
+  }
+
+  start(task: TaskStart): void {
+    this.workers.set(task.name, task)
+    if (this.opts.framed !== false) this.write(`[${task.worker}] > ${task.verb} ${task.name}${task.detail ?? ''}.`)
+  }
+
+  message(_name: string, text: string): void {
+    this.write(text)
+  }
+
+  output(name: string, line: string): void {
+    if (this.opts.quiet) return
+    this.write(this.opts.parallel > 1 ? `${name} | ${line}` : line)
+  }
+
+  end(name: string, outcome: TaskOutcome, seconds: number): void {
+    const task = this.workers.get(name)
+    if (!task || this.opts.framed === false) return
+    const what = `${task.verb} ${name}${task.detail ?? ''}`
+    if (outcome === 'done') this.write(`[${task.worker}] < ${what} done in ${fmtSeconds(seconds)}s.`)
+    else if (outcome === 'up to date') this.write(`[${task.worker}] < ${what}: up to date.`)
+    else if (outcome === 'failed') this.write(`[${task.worker}] < ${what} failed after ${fmtSeconds(seconds)}s.`)
+  }
+
+  log(text: string): void {
+    this.write(text)
+  }
+
+  workerDone(worker: number): void {
+    if (this.opts.framed !== false) this.write(`[${worker}] Worker done.`)
+  }
+
+  close(summary?: string): void {
+    if (summary !== undefined) this.write(summary)
+  }
+}
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
+
+interface LiveRow {
+  name: string
+  verb: string
+  state: 'running' | TaskOutcome
+  text: string
+  started: number
+  seconds?: number
+}
+
+/**
+ * A live view for terminals: one line per function (spinner, name, latest message or output
+ * line, elapsed time), redrawn in place; finished rows stay with ✔/✖. Messages that must stay
+ * (errors, summaries) are printed above the rows.
+ */
+export class LiveProgress implements Progress {
+  private readonly rows: LiveRow[] = []
+  private drawn = 0
+  private frame = 0
+  private timer: NodeJS.Timeout | undefined
+  private dirty = false
+
+  constructor(private readonly opts: ProgressOptions) {
+    this.timer = setInterval(() => {
+      this.frame = (this.frame + 1) % SPINNER.length
+      this.render()
+    }, 100)
+    this.timer.unref()
+  }
+
+  private row(name: string): LiveRow | undefined {
+    return this.rows.find((r) => r.name === name)
+  }
+
+  start(task: TaskStart): void {
+    this.rows.push({name: task.name, verb: task.verb, state: 'running', text: `${task.verb.toLowerCase()}…`, started: Date.now()})
+    this.schedule()
+  }
+
+  message(name: string, text: string): void {
+    const r = this.row(name)
+    if (r) r.text = text
+    this.schedule()
+  }
+
+  output(name: string, line: string): void {
+    const r = this.row(name)
+    if (r && line.trim()) r.text = line.trim()
+    this.schedule()
+  }
+
+  end(name: string, outcome: TaskOutcome, seconds: number): void {
+    const r = this.row(name)
+    if (!r) return
+    r.state = outcome
+    r.seconds = seconds
+    if (outcome === 'done') r.text = 'done'
+    else if (outcome === 'up to date') r.text = 'up to date'
+    this.schedule()
+  }
+
+  log(text: string): void {
+    this.clear()
+    this.opts.stream.write(`${text}\n`)
+    this.drawn = 0
+    this.render()
+  }
+
+  workerDone(): void {}
+
+  close(summary?: string): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = undefined
+    this.render()
+    this.drawn = 0
+    if (summary !== undefined) this.opts.stream.write(`${summary}\n`)
+  }
+
+  private schedule(): void {
+    this.dirty = true
+    setImmediate(() => {
+      if (this.dirty) this.render()
+    })
+  }
+
+  private clear(): void {
+    if (this.drawn > 0) this.opts.stream.write(`\x1b[${this.drawn}A\x1b[0J`)
+  }
+
+  private render(): void {
+    this.dirty = false
+    const width = Math.max(40, (this.opts.stream.columns ?? 100) - 1)
+    const nameWidth = Math.min(30, Math.max(...this.rows.map((r) => r.name.length), 4))
+    const lines = this.rows.map((r) => {
+      const icon = r.state === 'running' ? SPINNER[this.frame] : r.state === 'failed' ? '\x1b[31m✖\x1b[0m' : r.state === 'skipped' ? '-' : '\x1b[32m✔\x1b[0m'
+      const secs = r.state === 'running' ? (Date.now() - r.started) / 1000 : r.seconds ?? 0
+      const head = `${r.name.padEnd(nameWidth)}  ${fmtSeconds(secs).padStart(6)}s  `
+      const room = Math.max(0, width - head.length - 2)
+      const text = r.text.length > room ? `${r.text.slice(0, Math.max(0, room - 1))}…` : r.text
+      return `${icon} ${head}${text}`
+    })
+    this.clear()
+    if (lines.length) this.opts.stream.write(`${lines.join('\n')}\n`)
+    this.drawn = lines.length
+  }
+}

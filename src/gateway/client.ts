@@ -1,0 +1,248 @@
+/**
+ * The one HTTP client (got) every gateway command goes through. It knows the gateway URL, the
+ * credentials, TLS and proxy settings; it retries idempotent GETs on connection resets and
+ * 502/503/504 (never a POST); it maps transport failures to one-line FaasErrors that say what to
+ * do; and under FAAS_DEBUG=1 it prints each request with credentials redacted.
+ *
+ * got is heavy to import, so this module loads it on first use.
+ */
+import type {Readable} from 'node:stream'
+
+import {FaasError, errorMessage} from '../errors.js'
+
+export interface GatewayAuth {
+  /** The full Authorization header value, e.g. `Basic YWRt…` or `Bearer eyJ…`. */
+  header: string
+}
+
+export interface GatewayClientOptions {
+  gateway: string
+  auth?: GatewayAuth
+  tlsNoVerify?: boolean
+  /** Default per-request timeout in ms (faas-cli: 60 s for most commands). 0 = none. */
+  timeoutMs?: number
+  userAgent?: string
+  env?: NodeJS.ProcessEnv
+  /** Where FAAS_DEBUG output goes (stderr by default). */
+  debugStream?: NodeJS.WritableStream
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>
+  /** A JSON body (sent with Content-Type: application/json). */
+  json?: unknown
+  /** A raw body: string, buffer or stream. */
+  body?: string | Buffer | Readable
+  headers?: Record<string, string | string[] | undefined>
+  timeoutMs?: number
+  /** Retry on reset/502/503/504: defaults to true for GET/HEAD, and is never done for other methods. */
+  retry?: boolean
+  /** Send the gateway credentials (default true). */
+  withAuth?: boolean
+  /** Use this absolute URL instead of gateway + path. */
+  url?: string
+  followRedirect?: boolean
+}
+
+export interface GatewayResponse {
+  status: number
+  statusText: string
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+
+export interface GatewayStream {
+  status: number
+  statusText: string
+  headers: Record<string, string | string[] | undefined>
+  body: Readable
+}
+
+const RETRY_STATUS = [502, 503, 504]
+const RETRY_ERRORS = ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNREFUSED']
+
+type Got = typeof import('got').default
+
+let gotPromise: Promise<Got> | undefined
+function loadGot(): Promise<Got> {
+  gotPromise ??= import('got').then((m) => m.default)
+  return gotPromise
+}
+
+export function redactAuthorization(value: string): string {
+  const scheme = value.split(' ')[0]
+  return scheme && scheme !== value ? `${scheme} REDACTED` : 'REDACTED'
+}
+
+export class GatewayClient {
+  readonly gateway: string
+  readonly options: GatewayClientOptions
+  private agentsPromise?: Promise<Record<string, unknown>>
+
+  constructor(options: GatewayClientOptions) {
+    this.options = options
+    this.gateway = options.gateway.replace(/\/+$/, '')
+  }
+
+  private get env(): NodeJS.ProcessEnv {
+    return this.options.env ?? process.env
+  }
+
+  urlFor(path: string, query?: RequestOptions['query']): string {
+    const url = new URL(this.gateway + (path.startsWith('/') ? path : `/${path}`))
+    if (query) {
+      for (const key of Object.keys(query).sort()) {
+        const value = query[key]
+        if (value !== undefined && value !== '') url.searchParams.set(key, String(value))
+      }
+    }
+    return url.toString()
+  }
+
+  private headersFor(options: RequestOptions): Record<string, string | string[]> {
+    const headers: Record<string, string | string[]> = {
+      'user-agent': this.options.userAgent ?? 'faas-cli/dev',
+    }
+    if (options.withAuth !== false && this.options.auth?.header) headers.authorization = this.options.auth.header
+    if (options.json !== undefined) headers['content-type'] = 'application/json'
+    for (const [k, v] of Object.entries(options.headers ?? {})) {
+      if (v !== undefined) headers[k.toLowerCase()] = v
+    }
+    return headers
+  }
+
+  private debug(method: string, url: string, headers: Record<string, string | string[]>, options: RequestOptions): void {
+    if (this.env.FAAS_DEBUG !== '1' && this.env.FAAS_DEBUG !== 'true') return
+    const out = this.options.debugStream ?? process.stderr
+    const shown: Record<string, string | string[]> = {}
+    for (const [k, v] of Object.entries(headers)) shown[k] = k === 'authorization' && typeof v === 'string' ? redactAuthorization(v) : v
+    let line = `${method} ${url}\n  headers: ${JSON.stringify(shown)}`
+    if (options.json !== undefined) line += `\n  body: ${JSON.stringify(options.json)}`
+    out.write(line + '\n')
+  }
+
+  /** Agents for TLS (--tls-no-verify) and for HTTP(S)_PROXY / NO_PROXY. */
+  private async agents(targetUrl: string): Promise<Record<string, unknown> | undefined> {
+    const proxy = proxyFor(targetUrl, this.env)
+    if (!proxy) return undefined
+    this.agentsPromise ??= import('hpagent').then(({HttpProxyAgent, HttpsProxyAgent}) => ({
+      http: new HttpProxyAgent({proxy, keepAlive: true}),
+      https: new HttpsProxyAgent({proxy, keepAlive: true, rejectUnauthorized: !this.options.tlsNoVerify}),
+    }))
+    return this.agentsPromise
+  }
+
+  private async gotOptions(method: string, url: string, options: RequestOptions) {
+    const headers = this.headersFor(options)
+    this.debug(method, url, headers, options)
+    const timeout = options.timeoutMs ?? this.options.timeoutMs ?? 60_000
+    const retry = (options.retry ?? (method === 'GET' || method === 'HEAD')) && method !== 'POST'
+    const agent = await this.agents(url)
+    return {
+      method: method as 'GET',
+      headers,
+      body: options.json !== undefined ? JSON.stringify(options.json) : (options.body as string | Buffer | undefined),
+      throwHttpErrors: false,
+      followRedirect: options.followRedirect ?? false,
+      decompress: true,
+      timeout: timeout > 0 ? {request: timeout} : undefined,
+      https: {rejectUnauthorized: !this.options.tlsNoVerify},
+      agent: agent as never,
+      retry: retry
+        ? {limit: 3, methods: [method as 'GET'], statusCodes: RETRY_STATUS, errorCodes: RETRY_ERRORS, backoffLimit: 2000, calculateDelay: ({attemptCount, computedValue}: {attemptCount: number; computedValue: number}) => (computedValue === 0 ? 0 : Math.min(100 * 2 ** (attemptCount - 1), 2000))}
+        : {limit: 0},
+    }
+  }
+
+  /** A request whose whole answer is read into a string. Never throws on HTTP status. */
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<GatewayResponse> {
+    const got = await loadGot()
+    const url = options.url ?? this.urlFor(path, options.query)
+    const gotOpts = await this.gotOptions(method, url, options)
+    try {
+      const res = await got(url, gotOpts as never) as unknown as {statusCode: number; statusMessage?: string; headers: Record<string, string>; body: string}
+      return {status: res.statusCode, statusText: res.statusMessage ?? '', headers: res.headers, body: res.body}
+    } catch (error) {
+      throw this.transportError(error, url, gotOpts.timeout?.request)
+    }
+  }
+
+  /** A request whose answer body is streamed; resolves once the status line and headers arrived. */
+  async stream(method: string, path: string, options: RequestOptions = {}): Promise<GatewayStream> {
+    const got = await loadGot()
+    const url = options.url ?? this.urlFor(path, options.query)
+    const gotOpts = await this.gotOptions(method, url, {...options, retry: false})
+    const {body, ...rest} = gotOpts
+    const stream = got.stream(url, {...rest, isStream: true, body: undefined} as never) as unknown as NodeJS.WritableStream & Readable & {on: Readable['on']}
+    if (body !== undefined) {
+      if (typeof body === 'string' || Buffer.isBuffer(body)) stream.end(body)
+      else (body as Readable).pipe(stream)
+    } else if (method !== 'GET' && method !== 'HEAD') {
+      stream.end()
+    }
+    return new Promise<GatewayStream>((resolve, reject) => {
+      stream.once('response', (res: {statusCode: number; statusMessage?: string; headers: Record<string, string>}) => {
+        resolve({status: res.statusCode, statusText: res.statusMessage ?? '', headers: res.headers, body: stream})
+      })
+      stream.once('error', (error: unknown) => reject(this.transportError(error, url, gotOpts.timeout?.request)))
+    })
+  }
+
+  /** One line that says what went wrong and what to do. */
+  transportError(error: unknown, url: string, timeoutMs?: number): FaasError {
+    const code = (error as {code?: string}).code
+    const gateway = this.gateway
+    if (code === 'ETIMEDOUT' || (error as Error)?.name === 'TimeoutError') {
+      const secs = timeoutMs ? ` after ${Math.round(timeoutMs / 100) / 10}s` : ''
+      return new FaasError(`the gateway at ${gateway} did not answer${secs}`, {hint: 'Check that the gateway is healthy ("faas ready"), or raise --timeout where the command has it.'})
+    }
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH') {
+      return new FaasError(`cannot connect to OpenFaaS on URL: ${gateway}`, {hint: 'Is OpenFaaS deployed? Check the URL, or pass --gateway / set OPENFAAS_URL.'})
+    }
+    if (code === 'ECONNRESET' || code === 'EPIPE') {
+      return new FaasError(`the connection to ${gateway} was reset`, {hint: 'The gateway or a proxy closed the connection; try again, and check the gateway logs.'})
+    }
+    if (typeof code === 'string' && (code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN')) {
+      return new FaasError(`TLS error talking to ${gateway}: ${errorMessage(error)}`, {hint: 'Pass --tls-no-verify for a self-signed certificate (or fix the certificate).'})
+    }
+    return new FaasError(`request to ${url} failed: ${errorMessage(error)}`)
+  }
+}
+
+/** The proxy URL for a target, from HTTPS_PROXY/HTTP_PROXY (either case), honouring NO_PROXY. */
+export function proxyFor(targetUrl: string, env: NodeJS.ProcessEnv): string | undefined {
+  const url = new URL(targetUrl)
+  const proxy = url.protocol === 'https:'
+    ? env.HTTPS_PROXY || env.https_proxy
+    : env.HTTP_PROXY || env.http_proxy
+  if (!proxy) return undefined
+  const noProxy = env.NO_PROXY ?? env.no_proxy ?? ''
+  const host = url.hostname.toLowerCase()
+  for (const raw of noProxy.split(',')) {
+    const rule = raw.trim().toLowerCase()
+    if (!rule) continue
+    if (rule === '*') return undefined
+    const [ruleHost, rulePort] = rule.split(':')
+    if (rulePort && rulePort !== (url.port || (url.protocol === 'https:' ? '443' : '80'))) continue
+    const bare = ruleHost.replace(/^\*?\./, '')
+    if (host === bare || host.endsWith(`.${bare}`)) return undefined
+  }
+  return proxy
+}
+
+/** faas-cli's text for an unexpected status. */
+export function unexpectedStatus(res: GatewayResponse): FaasError {
+  if (res.status === 401) {
+    return new FaasError('unauthorized access, run "faas-cli login" to setup authentication for this server', {hint: 'Log in with: faas login --gateway <url> --password-stdin (or pass --token).'})
+  }
+  if (res.status === 403) {
+    return new FaasError(`forbidden: the gateway refused the request (403) - ${oneLine(res.body)}`, {hint: 'The credentials are valid but lack permission for this action or namespace.'})
+  }
+  return new FaasError(`server returned unexpected status code: ${res.status} - ${oneLine(res.body)}`)
+}
+
+/** A body squeezed to one line, so errors stay one line. */
+export function oneLine(text: string, max = 300): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat
+}

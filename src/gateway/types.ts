@@ -1,0 +1,84 @@
+/**
+ * The OpenFaaS provider REST API's wire types (spec §5 "Wire types", runtime.md §4). Field names
+ * are exact; optional fields are omitted on the wire when empty (Go `omitempty`).
+ */
+
+export interface FunctionResources {
+  memory?: string
+  cpu?: string
+  /** GPU and other extended resources (`nvidia.com/gpu`, `amd.com/gpu`, `intel.com/gpu`). */
+  [resource: string]: string | undefined
+}
+
+/** The body of POST/PUT /system/functions. */
+export interface FunctionDeployment {
+  service: string
+  image: string
+  namespace?: string
+  envProcess?: string
+  envVars?: Record<string, string>
+  constraints?: string[]
+  secrets?: string[]
+  /** faas-cli always sends labels and annotations, `{}` when empty. */
+  labels: Record<string, string>
+  annotations: Record<string, string>
+  limits?: FunctionResources
+  requests?: FunctionResources
+  readOnlyRootFilesystem?: boolean
+}
+
+export interface FunctionUsage {
+  cpu?: number
+  totalMemoryBytes?: number
+}
+
+/** One element of GET /system/functions, and the answer of GET /system/function/<name>. */
+export interface FunctionStatus {
+  name: string
+  image: string
+  namespace?: string
+  envProcess?: string
+  envVars?: Record<string, string>
+  constraints?: string[]
+  secrets?: string[]
+  labels?: Record<string, string>
+  annotations?: Record<string, string>
+  limits?: FunctionResources
+  requests?: FunctionResources
+  readOnlyRootFilesystem?: boolean
+  invocationCount?: number
+  replicas?: number
+  availableReplicas?: number
+  createdAt?: string
+  usage?: FunctionUsage
+}
+
+export interface Secret {
+  name: string
+  namespace?: string
+  value?: string
+  /** base64 of the raw bytes; wins over `value` on the provider. */
+  rawValue?: string
+}
+
+/** One NDJSON line of GET /system/logs. */
+export interface LogMessage {
+  name: string
+  namespace: string
+  instance: string
+  /** RFC3339Nano, UTC. */
+  timestamp: string
+  text: string
+}
+
+export interface FunctionNamespace {
+  name: string
+  labels?: Record<string, string>
+  annotations?: Record<string, string>
+}
+
+export interface GatewayInfo {
+  provider?: {provider?: string; orchestration?: string; version?: {sha?: string; release?: string; commit_message?: string}}
+  version?: {sha?: string; release?: string; commit_message?: string}
+  arch?: string
+}

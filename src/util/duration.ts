@@ -1,0 +1,64 @@
+import {FaasError} from '../errors.js'
+
+const UNITS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  'µs': 1e-3,
+  'μs': 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+}
+
+/**
+ * Parse a Go duration (`1m30s`, `500ms`, `1.5h`, `0`) into milliseconds, as faas-cli's
+ * duration flags accept them. A bare integer is taken as seconds (the watchdogs accept that).
+ */
+export function parseDuration(text: string, flagName?: string): number {
+  const input = text.trim()
+  if (/^[-+]?\d+$/.test(input)) return Number(input) * 1000
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy
+  let sign = 1
+  let rest = input
+  if (rest.startsWith('-') || rest.startsWith('+')) {
+    if (rest.startsWith('-')) sign = -1
+    rest = rest.slice(1)
+  }
+  if (!rest) throw durationError(text, flagName)
+  let total = 0
+  re.lastIndex = 0
+  let consumed = 0
+  let match: RegExpExecArray | null
+  while ((match = re.exec(rest)) !== null) {
+    total += Number(match[1]) * UNITS[match[2]]
+    consumed = re.lastIndex
+  }
+  if (consumed !== rest.length) throw durationError(text, flagName)
+  return sign * total
+}
+
+function durationError(text: string, flagName?: string): FaasError {
+  const where = flagName ? ` for "--${flagName}" flag` : ''
+  return new FaasError(`invalid argument "${text}"${where}: time: invalid duration "${text}"`, {
+    hint: 'Use a Go duration such as 30s, 1m30s or 500ms.',
+  })
+}
+
+/** Format milliseconds as Go prints a time.Duration (`1m0s`, `5s`, `1.5s`, `0s`). */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s'
+  const neg = ms < 0
+  let rest = Math.abs(ms)
+  if (rest < 1000) return `${neg ? '-' : ''}${rest}ms`
+  const h = Math.floor(rest / 3_600_000)
+  rest -= h * 3_600_000
+  const m = Math.floor(rest / 60_000)
+  rest -= m * 60_000
+  const s = rest / 1000
+  let out = ''
+  if (h) out += `${h}h`
+  if (h || m) out += `${m}m`
+  out += `${Number(s.toFixed(9))}s`
+  return (neg ? '-' : '') + out
+}
