@@ -4,6 +4,7 @@ import path from 'node:path'
 
 import {FaasError, errorMessage} from '../errors.js'
 import {writeFileAtomic} from '../fsutil.js'
+import {loadYaml} from '../util/yaml.js'
 
 /**
  * `~/.openfaas/config.yml`: saved credentials per gateway (spec §5.0). Entries of other
@@ -47,7 +48,7 @@ export async function readAuthConfig(file: string): Promise<AuthConfigFile | und
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw new FaasError(`cannot read ${file}: ${errorMessage(error)}`)
   }
-  const YAML = await import('yaml')
+  const YAML = await loadYaml()
   let doc: unknown
   try {
     doc = YAML.parse(text)
@@ -71,7 +72,7 @@ export async function lookupAuth(gateway: string, env: NodeJS.ProcessEnv = proce
 }
 
 async function writeAuthConfig(file: string, config: AuthConfigFile, env: NodeJS.ProcessEnv): Promise<void> {
-  const YAML = await import('yaml')
+  const YAML = await loadYaml()
   const text = YAML.stringify(config, {indent: 2, indentSeq: true, lineWidth: 0})
   // faas-cli keeps the CI folder world-readable (0744); the credentials file itself is always 0600
   const dirMode = isCI(env) && !env.OPENFAAS_CONFIG ? 0o744 : 0o700

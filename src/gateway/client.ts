@@ -59,7 +59,8 @@ export interface GatewayStream {
 }
 
 const RETRY_STATUS = [502, 503, 504]
-const RETRY_ERRORS = ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNREFUSED']
+// a reset connection may succeed on a second try; a refused one or a timeout will not (and a retry would multiply the wait)
+const RETRY_ERRORS = ['ECONNRESET', 'EPIPE']
 
 type Got = typeof import('got').default
 

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict'
+import {readFileSync} from 'node:fs'
+import {after, before, describe, it} from 'node:test'
+
+import {cleanEnv, repoRoot, runCli} from '../helpers/cli.js'
+import {type TestGateway, startTestGateway} from '../helpers/gateway.js'
+
+const pkg = JSON.parse(readFileSync(`${repoRoot}/package.json`, 'utf8')) as {version: string}
+
+describe('faas version', () => {
+  let gw: TestGateway
+  before(async () => {
+    gw = await startTestGateway()
+  })
+  after(async () => gw.close())
+
+  it('--short-version prints only the version and sends no request', async () => {
+    const n = gw.requests.length
+    const r = await runCli(['version', '--short-version', '-g', gw.url])
+    assert.equal(r.code, 0)
+    assert.equal(r.stdout, `${pkg.version}\n`)
+    assert.equal(gw.requests.length, n)
+  })
+
+  it('--version (the fast path) prints what oclif prints', async () => {
+    const r = await runCli(['--version'])
+    assert.equal(r.code, 0)
+    assert.equal(r.stdout, `faas/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
+  })
+
+  it('shows CLI, gateway and provider versions from /system/info', async () => {
+    const r = await runCli(['version', '-g', gw.url])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, new RegExp(`CLI:\\n  commit:  \\S+\\n  version: ${pkg.version.replaceAll('.', '\\.')}\\n`))
+    assert.match(r.stdout, new RegExp(`Gateway\\n uri:     ${gw.url}\\n version: \\S*`))
+    assert.match(r.stdout, /Provider\n name:          \S+/)
+    assert.equal(gw.requests.at(-1)?.path, '/system/info')
+  })
+
+  it('-j prints the report as JSON on stdout and nothing else', async () => {
+    const r = await runCli(['version', '-g', gw.url, '-j'])
+    assert.equal(r.code, 0, r.stderr)
+    const report = JSON.parse(r.stdout)
+    assert.equal(report.cli.version, pkg.version)
+    assert.equal(report.gateway.uri, gw.url)
+    assert.equal(typeof report.provider.name, 'string')
+  })
+
+  it('works offline: an unreachable gateway leaves the sections out, exit 0, no update check', async () => {
+    const r = await runCli(['version', '-g', 'http://127.0.0.1:1'], {env: cleanEnv({FAAS_UPDATE_URL: 'http://127.0.0.1:1/never'})})
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /CLI:/)
+    assert.doesNotMatch(r.stdout, /Gateway/)
+  })
+
+  it('-j against an unreachable gateway is an error (exit 1, one line)', async () => {
+    const r = await runCli(['version', '-g', 'http://127.0.0.1:1', '-j'])
+    assert.equal(r.code, 1)
+    assert.equal(r.stdout, '')
+    assert.match(r.stderr, /^Error: cannot connect to OpenFaaS on URL: http:\/\/127\.0\.0\.1:1$/m)
+  })
+
+  it('--warn-update given explicitly checks the registry (and fails clearly offline)', async () => {
+    const r = await runCli(['version', '-g', gw.url, '--warn-update'], {env: cleanEnv({FAAS_UPDATE_URL: `${gw.url}/no-such-path`})})
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /Unable to find latest version online/)
+  })
+})
