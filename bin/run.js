@@ -1,15 +1,32 @@
 #!/usr/bin/env node
 // Entry for `faas` and `faas-cli`. The bundle holds @oclif/core and every command; heavy
 // modules are split into chunks that load only when a command needs them.
-//
-// Fast path: `faas --version` and `faas version --short-version` print what oclif would print,
-// without loading oclif at all (they are called in scripts and prompts, often many times).
 const args = process.argv.slice(2)
+
 if ((args.length === 1 && args[0] === '--version') || (args.length === 2 && args[0] === 'version' && args[1] === '--short-version')) {
+  // Fast path: these two print exactly what the full CLI prints, without loading oclif at all
+  // (scripts and prompts call them often).
   const {readFileSync} = await import('node:fs')
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(args.length === 1 ? `${pkg.oclif.bin}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n` : `${pkg.version}\n`)
 } else {
-  const {execute} = await import('../dist/bundle/faas.js')
-  await execute({dir: import.meta.url})
+  // faas-cli plugins: an executable ~/.openfaas/plugins/<first arg> runs instead of any built-in
+  // command, with the remaining arguments (faas-cli checks this before dispatch, too).
+  const {existsSync} = await import('node:fs')
+  const plugin = args[0] && /^[\w.-]+$/.test(args[0]) && process.env.HOME ? `${process.env.HOME}/.openfaas/plugins/${args[0]}` : ''
+  if (plugin && existsSync(plugin)) {
+    const {spawnSync} = await import('node:child_process')
+    const r = spawnSync(plugin, args.slice(1), {stdio: 'inherit'})
+    process.exitCode = r.status ?? 1
+  } else {
+    const {run, flush, handle} = await import('../dist/bundle/faas.js')
+    try {
+      await run(args, import.meta.url)
+      await flush()
+    } catch (error) {
+      // faas-cli exits 1 for an unknown command; oclif's not-found plugin would exit 127
+      if (error?.oclif?.exit === 127) error.oclif.exit = 1
+      await handle(error)
+    }
+  }
 }

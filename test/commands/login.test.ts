@@ -39,6 +39,18 @@ describe('faas login / logout', () => {
     assert.equal(await fs.readFile(file, 'utf8'), 'auths: []\n')
   })
 
+  it('FAAS_DEBUG=1 prints each request with the credentials redacted', async () => {
+    const env = cleanEnv()
+    const login = await runCli(['login', '-g', gw.url, '-s'], {env, input: 's3cret'})
+    assert.equal(login.code, 0, login.stderr)
+    const r = await runCli(['version', '-g', gw.url], {env: {...env, FAAS_DEBUG: '1'}})
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, new RegExp(`GET ${gw.url}/system/info`))
+    assert.match(r.stderr, /"authorization":"Basic REDACTED"/)
+    const token = Buffer.from('admin:s3cret').toString('base64')
+    assert.ok(!r.stderr.includes(token) && !r.stdout.includes(token), 'the token is not printed')
+  })
+
   it('rejects wrong credentials with faas-cli\'s message and saves nothing', async () => {
     const env = cleanEnv()
     const r = await runCli(['login', '-g', gw.url, '-u', 'admin', '-s'], {env, input: 'wrong'})
