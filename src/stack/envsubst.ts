@@ -6,7 +6,7 @@
  * documented intent of faas-cli's substitution library):
  *
  *   ${V}            value, or "" when unset
- *   ${V:-w} ${V-w}  w when V is unset or empty (`:-`) / unset (`-`)
+ *   ${V:-w} ${V-w}  w when V is unset or empty (both, as faas-cli's library does)
  *   ${V:=w} ${V=w}  same, and V takes the value w for the rest of the file
  *   ${V:+w} ${V+w}  w when V is set and non-empty (`:+`) / set (`+`), else ""
  *   ${V:?m} ${V?m}  fail with m when V is unset or empty (`:?`) / unset (`?`)
@@ -21,6 +21,7 @@
  * The scanner reads every character once, so substitution is linear in the size of the text.
  */
 import {FaasError} from '../errors.js'
+import {oneLine} from './text.js'
 
 type Env = Record<string, string | undefined>
 
@@ -86,7 +87,10 @@ class Substitution {
 
   private lookup(name: string): string | undefined {
     const own = this.assigned.get(name)
-    return own !== undefined ? own : this.env[name]
+    if (own !== undefined) return own
+    // own properties only: `${constructor}` must not find Object.prototype members
+    const value = Object.hasOwn(this.env, name) ? this.env[name] : undefined
+    return typeof value === 'string' ? value : undefined
   }
 
   /**
@@ -172,7 +176,10 @@ class Substitution {
   }
 
   private conditional(name: string, value: string | undefined, op: string, colon: boolean, start: number, active: boolean, depth: number): string {
-    const missing = colon ? value === undefined || value === '' : value === undefined
+    // faas-cli's substitution library gives an empty variable the default for `-` and `=` as
+    // well as for `:-` and `:=` (unlike bash); stacks written for faas-cli rely on that.
+    const emptyCounts = colon || op === '-' || op === '='
+    const missing = emptyCounts ? value === undefined || value === '' : value === undefined
     // The word is evaluated only when it is the result (or the error text).
     const use = op === '+' ? !missing : missing
     const word = this.word('}', WordKind.Plain, start, active && use, depth)
@@ -187,7 +194,7 @@ class Substitution {
       case '+':
         return missing ? '' : word
       default: // '?'
-        if (missing) this.fail(start, `${name}: ${word.trim() === '' ? (colon ? 'parameter is unset or empty' : 'parameter is unset') : word.replace(/\s+/g, ' ').trim()}`)
+        if (missing) this.fail(start, `${name}: ${word.trim() === '' ? (colon ? 'parameter is unset or empty' : 'parameter is unset') : word.trim()}`)
         return value as string
     }
   }
@@ -279,13 +286,17 @@ class Substitution {
   }
 
   private bad(start: number): never {
+    // `${NAME` with no `}` left on its line reads as an unclosed expression, not a bad operator
+    const lineEnd = this.text.slice(start).search(/[\r\n]/)
+    const line = lineEnd === -1 ? this.text.slice(start) : this.text.slice(start, start + lineEnd)
+    if (!line.includes('}')) this.unclosed(start)
     this.fail(start, `Bad substitution ${snippet(this.text, start)}`, 'Supported forms: ${VAR}, ${VAR:-default}, ${VAR:pos:len}, ${VAR#prefix}, ${VAR/pattern/replacement}, ${VAR^^}; write $$ for a literal $')
   }
 
   private fail(offset: number, message: string, hint?: string): never {
     const {line, col} = lineCol(this.text, offset)
     const where = this.source ? `${this.source}:${line}:${col}` : `line ${line}, column ${col}`
-    throw new FaasError(`${where}: ${message}`, {hint})
+    throw new FaasError(oneLine(`${where}: ${message}`), {hint})
   }
 }
 
@@ -301,7 +312,7 @@ function snippet(text: string, start: number): string {
     end++
     if (text[end - 1] === '}') break
   }
-  return text.slice(start, end).replace(/[\u0000-\u001f\u007f]/g, '?') + (cut ? '…' : '')
+  return oneLine(text.slice(start, end)) + (cut ? '…' : '')
 }
 
 export function lineCol(text: string, offset: number): {line: number; col: number} {
@@ -332,56 +343,67 @@ function changeCase(value: string, upper: boolean, all: boolean): string {
 
 // ---------------------------------------------------------------------------------------------
 // Shell glob patterns
+//
+// A glob becomes a regular expression with `*` → `[\s\S]*` (greedy) or `[\s\S]*?` (lazy). For
+// globs (literals, `?`, classes and `*`, no alternation) backtracking with greedy stars finds the
+// longest match at a given start and lazy stars the shortest, so each operation is a single
+// regex search instead of trying every substring.
 
 type ReplaceMode = 'first' | 'all' | 'prefix' | 'suffix'
 
 interface Glob {
   /** The unquoted text when the pattern has no wildcard: matched with plain string search. */
   literal?: string
-  /** Anchored regular expression for the whole candidate. */
-  exact?: RegExp
+  greedy?: string
+  lazy?: string
 }
 
 const globCache = new Map<string, Glob>()
+const regexCache = new Map<string, RegExp>()
 
 function compileGlob(pattern: string): Glob {
   const cached = globCache.get(pattern)
   if (cached) return cached
-  let source = ''
+  let greedy = ''
+  let lazy = ''
   let literal = ''
   let wild = false
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]
+    let piece: string
     if (c === '\\' && i + 1 < pattern.length) {
       i++
-      source += escapeRegExp(pattern[i])
+      piece = escapeRegExp(pattern[i])
       literal += pattern[i]
     } else if (c === '*') {
       wild = true
-      source += '[\\s\\S]*'
+      greedy += '[\\s\\S]*'
+      lazy += '[\\s\\S]*?'
+      continue
     } else if (c === '?') {
       wild = true
-      source += '[\\s\\S]'
+      piece = '[\\s\\S]'
     } else if (c === '[') {
       const cls = bracketClass(pattern, i)
       if (cls) {
         wild = true
-        source += cls.source
+        piece = cls.source
         i = cls.end
       } else {
-        source += '\\['
+        piece = '\\['
         literal += '['
       }
     } else {
-      source += escapeRegExp(c)
+      piece = escapeRegExp(c)
       literal += c
     }
+    greedy += piece
+    lazy += piece
   }
-  let glob: Glob
-  if (!wild) glob = {literal}
-  else {
+  let glob: Glob = wild ? {greedy, lazy} : {literal}
+  if (wild) {
     try {
-      glob = {exact: new RegExp(`^(?:${source})$`, 'u')}
+      regex(`^(?:${greedy})`, '')
     } catch {
       // e.g. a reversed range [z-a]: treat the whole pattern as literal text
       glob = {literal: pattern}
@@ -390,6 +412,18 @@ function compileGlob(pattern: string): Glob {
   if (globCache.size > 256) globCache.clear()
   globCache.set(pattern, glob)
   return glob
+}
+
+function regex(source: string, flags: string): RegExp {
+  const key = `${flags}/${source}`
+  let re = regexCache.get(key)
+  if (!re) {
+    re = new RegExp(source, 'u' + flags)
+    if (regexCache.size > 256) regexCache.clear()
+    regexCache.set(key, re)
+  }
+  re.lastIndex = 0
+  return re
 }
 
 /** Translate a `[...]` bracket expression starting at `i`; undefined if it is not closed. */
@@ -424,49 +458,33 @@ function escapeRegExp(c: string): string {
   return /[\\^$.*+?()[\]{}|\/]/.test(c) ? '\\' + c : c
 }
 
-function matches(glob: Glob, candidate: string): boolean {
-  return glob.exact ? glob.exact.test(candidate) : candidate === glob.literal
-}
-
-/** Offsets of character boundaries (so a pattern never splits a surrogate pair). */
-function boundaries(value: string): number[] {
-  const out = [0]
-  for (let i = 0; i < value.length; ) {
-    const cp = value.codePointAt(i) as number
-    i += cp > 0xffff ? 2 : 1
-    out.push(i)
-  }
-  return out
-}
-
 function trimPrefix(value: string, pattern: string, longest: boolean): string {
   const glob = compileGlob(pattern)
   if (glob.literal !== undefined) return value.startsWith(glob.literal) ? value.slice(glob.literal.length) : value
-  const b = boundaries(value)
-  for (let k = 0; k < b.length; k++) {
-    const end = longest ? b[b.length - 1 - k] : b[k]
-    if (matches(glob, value.slice(0, end))) return value.slice(end)
-  }
-  return value
+  const m = regex(`^(?:${longest ? glob.greedy : glob.lazy})`, '').exec(value)
+  return m ? value.slice(m[0].length) : value
 }
 
 function trimSuffix(value: string, pattern: string, longest: boolean): string {
   const glob = compileGlob(pattern)
   if (glob.literal !== undefined) return value.endsWith(glob.literal) ? value.slice(0, value.length - glob.literal.length) : value
-  const b = boundaries(value)
-  for (let k = 0; k < b.length; k++) {
-    const begin = longest ? b[k] : b[b.length - 1 - k]
-    if (matches(glob, value.slice(begin))) return value.slice(0, begin)
+  if (longest) {
+    // the leftmost start whose match reaches the end is the longest suffix
+    const m = regex(`(?:${glob.greedy})$`, '').exec(value)
+    return m ? value.slice(0, m.index) : value
+  }
+  // shortest suffix: the rightmost start that matches through to the end
+  const re = regex(`(?:${glob.greedy})$`, 'y')
+  for (let start = value.length; start >= 0; start--) {
+    if (start > 0 && start < value.length && isLowSurrogate(value.charCodeAt(start))) continue
+    re.lastIndex = start
+    if (re.test(value)) return value.slice(0, start)
   }
   return value
 }
 
-/** End offset of the longest non-empty match starting at boundary index `bi`, or -1. */
-function longestMatchAt(value: string, b: number[], bi: number, glob: Glob): number {
-  for (let k = b.length - 1; k > bi; k--) {
-    if (matches(glob, value.slice(b[bi], b[k]))) return b[k]
-  }
-  return -1
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff
 }
 
 function replace(value: string, pattern: string, replacement: string, mode: ReplaceMode): string {
@@ -487,27 +505,25 @@ function replace(value: string, pattern: string, replacement: string, mode: Repl
         return lit === '' ? value : value.split(lit).join(replacement)
     }
   }
-  const b = boundaries(value)
-  if (mode === 'prefix') {
-    for (let k = b.length - 1; k >= 0; k--) if (matches(glob, value.slice(0, b[k]))) return replacement + value.slice(b[k])
-    return value
-  }
-  if (mode === 'suffix') {
-    for (let k = 0; k < b.length; k++) if (matches(glob, value.slice(b[k]))) return value.slice(0, b[k]) + replacement
-    return value
-  }
-  let out = ''
-  let bi = 0
-  while (bi < b.length - 1) {
-    const end = longestMatchAt(value, b, bi, glob)
-    if (end === -1) {
-      out += value.slice(b[bi], b[bi + 1])
-      bi++
-      continue
+  switch (mode) {
+    case 'prefix': {
+      const m = regex(`^(?:${glob.greedy})`, '').exec(value)
+      return m ? replacement + value.slice(m[0].length) : value
     }
-    out += replacement
-    if (mode === 'first') return out + value.slice(end)
-    while (b[bi] < end) bi++
+    case 'suffix': {
+      const m = regex(`(?:${glob.greedy})$`, '').exec(value)
+      return m ? value.slice(0, m.index) + replacement : value
+    }
+    case 'first': {
+      // leftmost start, longest match there; an empty match is no match
+      const re = regex(`(?:${glob.greedy})`, 'g')
+      for (let m = re.exec(value); m; m = re.exec(value)) {
+        if (m[0] !== '') return value.slice(0, m.index) + replacement + value.slice(m.index + m[0].length)
+        re.lastIndex = m.index + 1
+      }
+      return value
+    }
+    default:
+      return value.replace(regex(`(?:${glob.greedy})`, 'g'), (m) => (m === '' ? '' : replacement))
   }
-  return out
 }

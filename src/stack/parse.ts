@@ -14,6 +14,7 @@ import {Alias, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scal
 import type {Document, Node as YamlNode} from 'yaml'
 
 import {errorMessage, FaasError} from '../errors.js'
+import {oneLine} from './text.js'
 import type {FunctionResources, Stack, StackConfiguration, StackFunction, TemplateSource} from './types.js'
 
 export const VALID_PROVIDER = 'openfaas'
@@ -38,7 +39,7 @@ const MAX_MERGE_DEPTH = 50
  * or `-` for stdin). Throws FaasError for every problem; never returns a partial stack.
  */
 export function parseStack(text: string, source: string): Stack {
-  const reader = new YamlReader(text, displayName(source))
+  const reader: YamlReader = new YamlReader(text, displayName(source))
   const root = reader.root()
   const stack: Stack = {provider: {name: ''}, functions: [], source}
   let versionAt: YamlNode | undefined
@@ -56,10 +57,12 @@ export function parseStack(text: string, source: string): Stack {
           }
           break
         }
-        case 'provider':
-          providerAt = at
-          stack.provider = readProvider(reader, value, at)
+        case 'provider': {
+          const read = readProvider(reader, value, at)
+          stack.provider = read.provider
+          providerAt = read.nameAt
           break
+        }
         case 'functions':
           stack.functions = readFunctions(reader, value, at)
           break
@@ -94,7 +97,7 @@ export function parseStack(text: string, source: string): Stack {
  * No env substitution, like faas-cli.
  */
 export function parseEnvironmentFile(text: string, source: string): Record<string, string> {
-  const reader = new YamlReader(text, displayName(source))
+  const reader: YamlReader = new YamlReader(text, displayName(source))
   const root = reader.root()
   if (root === null) return {}
   if (!isMap(root)) reader.fail(reader.rootNode ?? null, '', `expected a map with an "environment" key, got ${reader.kind(root)}`)
@@ -109,22 +112,21 @@ function displayName(source: string): string {
   return source === '-' ? '<stdin>' : source
 }
 
-function oneLine(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ')
-}
-
-function readProvider(reader: YamlReader, value: Value, at: YamlNode): Stack['provider'] {
+function readProvider(reader: YamlReader, value: Value, at: YamlNode): {provider: Stack['provider']; nameAt: YamlNode} {
   const provider: Stack['provider'] = {name: ''}
-  if (value === null) return provider
+  let nameAt = at
+  if (value === null) return {provider, nameAt}
   if (!isMap(value)) reader.fail(value, 'provider', `expected a map with "name" and "gateway", got ${reader.kind(value)}`, at)
   for (const e of reader.entries(value, 'provider')) {
-    if (e.key === 'name') provider.name = reader.string(e.value, e.at, 'provider.name') ?? ''
-    else if (e.key === 'gateway') {
+    if (e.key === 'name') {
+      provider.name = reader.string(e.value, e.at, 'provider.name') ?? ''
+      nameAt = e.at
+    } else if (e.key === 'gateway') {
       const gateway = reader.string(e.value, e.at, 'provider.gateway')
       if (gateway !== undefined) provider.gateway = gateway
     }
   }
-  return provider
+  return {provider, nameAt}
 }
 
 function readConfiguration(reader: YamlReader, value: Value, at: YamlNode): StackConfiguration | undefined {
@@ -219,17 +221,21 @@ class YamlReader {
   readonly lines = new LineCounter()
   readonly doc: Document.Parsed
   rootNode: YamlNode | null = null
-  private anchors?: Map<Alias, YamlNode | undefined>
+  private readonly anchors = new Map<Alias, YamlNode | undefined>()
   private readonly mergedEntries = new WeakMap<YAMLMap, Entry[]>()
+
+  readonly source: string
 
   constructor(
     readonly text: string,
-    readonly source: string,
+    source: string,
   ) {
+    this.source = oneLine(source)
     try {
       this.doc = parseDocument(text, {
         merge: true,
-        uniqueKeys: true,
+        // duplicate keys are found by indexDocument (linear)
+        uniqueKeys: false,
         prettyErrors: false,
         lineCounter: this.lines,
         keepSourceTokens: false,
@@ -241,9 +247,10 @@ class YamlReader {
     const error = this.doc.errors[0]
     if (error) {
       const offset = error.pos?.[0] ?? 0
-      const what = this.describeSyntaxError(error.code, error.message, error.pos)
-      throw new FaasError(`${this.position(offset)}: invalid YAML: ${what}`, {hint: 'Check the indentation and quoting around that position'})
+      const what = this.describeSyntaxError(error.code, error.message)
+      throw new FaasError(oneLine(`${this.position(offset)}: invalid YAML: ${what}`), {hint: 'Check the indentation and quoting around that position'})
     }
+    this.indexDocument()
   }
 
   root(): Value {
@@ -252,8 +259,7 @@ class YamlReader {
     return this.deref(contents, '')
   }
 
-  private describeSyntaxError(code: string, message: string, pos?: [number, number]): string {
-    if (code === 'DUPLICATE_KEY' && pos) return `duplicate key ${JSON.stringify(oneLine(this.text.slice(pos[0], Math.min(pos[1], pos[0] + 60))))}`
+  private describeSyntaxError(code: string, message: string): string {
     if (code === 'MULTIPLE_DOCS') return 'the file holds more than one YAML document (---); a stack file is a single document'
     return oneLine(message).replace(/\s+at line \d+, column \d+.*$/, '')
   }
@@ -269,9 +275,13 @@ class YamlReader {
     return offset === undefined ? this.source : this.position(offset)
   }
 
+  /**
+   * Throw a positioned error. `node` is the offending value; `fallback` is where it is written,
+   * preferred when that is an alias (point at the use, not at the anchor) or `node` has no range.
+   */
   fail(node: YamlNode | null, path: string, message: string, fallback?: YamlNode): never {
-    const at = node?.range ? node : fallback ?? node
-    throw new FaasError(`${this.where(at ?? null)}: ${path ? `${oneLine(path)}: ` : ''}${message}`)
+    const at = fallback && (isAlias(fallback) || !node?.range) ? fallback : node
+    throw new FaasError(oneLine(`${this.where(at ?? null)}: ${path ? `${path}: ` : ''}${message}`))
   }
 
   kind(node: Value): string {
@@ -306,44 +316,62 @@ class YamlReader {
     return null
   }
 
-  /**
-   * Aliases resolve to the last node with that anchor that was *completed* before the alias.
-   * One ordered pass over the document on first use (the library's own lookup walks the whole
-   * document per alias). Iterative, so deep nesting cannot overflow the stack.
-   */
   private resolveAlias(alias: Alias): YamlNode | undefined {
-    if (!this.anchors) {
-      const resolved = new Map<Alias, YamlNode | undefined>()
-      const current = new Map<string, YamlNode>()
-      type Frame = {node: YamlNode; done: boolean}
-      const todo: Frame[] = []
-      if (this.doc.contents) todo.push({node: this.doc.contents as YamlNode, done: false})
-      while (todo.length > 0) {
-        const frame = todo.pop() as Frame
-        const {node} = frame
-        if (frame.done) {
-          if (node.anchor) current.set(node.anchor, node)
-          continue
-        }
-        if (isAlias(node)) {
-          resolved.set(node, current.get(node.source))
-          continue
-        }
-        todo.push({node, done: true})
-        const children: YamlNode[] = []
-        if (isMap(node)) {
-          for (const pair of node.items) {
-            if (pair.key && typeof pair.key === 'object') children.push(pair.key as YamlNode)
-            if (pair.value && typeof pair.value === 'object') children.push(pair.value as YamlNode)
-          }
-        } else if (isSeq(node)) {
-          for (const item of node.items) if (item && typeof item === 'object') children.push(item as YamlNode)
-        }
-        for (let i = children.length - 1; i >= 0; i--) todo.push({node: children[i], done: false})
-      }
-      this.anchors = resolved
-    }
     return this.anchors.get(alias)
+  }
+
+  /**
+   * One ordered, iterative pass over the whole document (deep nesting cannot overflow the stack):
+   * - resolve every alias to the last node with its anchor *completed* before the alias (the
+   *   library's own lookup walks the document once per alias);
+   * - reject duplicate keys in any map, as yaml.v3 does, comparing keys by their text (`1` and
+   *   "1" collide, as in Go). The library's own check is quadratic per map, which a 1,000-function
+   *   `functions:` map feels.
+   */
+  private indexDocument(): void {
+    const resolved = this.anchors
+    const current = new Map<string, YamlNode>()
+    type Frame = {node: YamlNode; done: boolean}
+    const todo: Frame[] = []
+    if (this.doc.contents) todo.push({node: this.doc.contents as YamlNode, done: false})
+    const children: YamlNode[] = []
+    while (todo.length > 0) {
+      const frame = todo.pop() as Frame
+      const {node} = frame
+      if (frame.done) {
+        if (node.anchor) current.set(node.anchor, node)
+        continue
+      }
+      if (isAlias(node)) {
+        resolved.set(node, current.get(node.source))
+        continue
+      }
+      if (node.anchor) todo.push({node, done: true})
+      children.length = 0
+      if (isMap(node)) {
+        let keys: Map<string, YamlNode> | undefined
+        for (const pair of node.items) {
+          const key = pair.key as YamlNode | null
+          if (key && typeof key === 'object') {
+            children.push(key)
+            if (isScalar(key) && !isMergeKey(key)) {
+              const text = scalarText(key) ?? ''
+              keys ??= new Map()
+              const first = keys.get(text)
+              if (first) {
+                const line = first.range ? this.lines.linePos(first.range[0]).line : 0
+                throw new FaasError(oneLine(`${this.where(key)}: invalid YAML: duplicate key ${JSON.stringify(text.slice(0, 80))}${line ? ` (first at line ${line})` : ''}`))
+              }
+              keys.set(text, key)
+            }
+          }
+          if (pair.value && typeof pair.value === 'object') children.push(pair.value as YamlNode)
+        }
+      } else if (isSeq(node)) {
+        for (const item of node.items) if (item && typeof item === 'object') children.push(item as YamlNode)
+      }
+      for (let i = children.length - 1; i >= 0; i--) todo.push({node: children[i], done: false})
+    }
   }
 
   private keyString(keyNode: YamlNode | null, path: string, fallback: YamlNode | null): string {

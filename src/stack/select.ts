@@ -2,6 +2,7 @@
  * --filter / --regex selection of stack functions (spec §2). No YAML here: cheap to import.
  */
 import {FaasError} from '../errors.js'
+import {oneLine} from './text.js'
 import type {Stack, StackFunction} from './types.js'
 
 export const NO_MATCH_MESSAGE = 'No functions matching --filter/--regex were found in the YAML file'
@@ -18,7 +19,7 @@ export function selectFunctions(stack: Stack, filter?: string, regex?: string): 
   if (functions.length === 0) {
     throw new FaasError(NO_MATCH_MESSAGE, {
       hint: stack.functions.length
-        ? `Functions in ${stack.source === '-' ? 'the stack' : stack.source}: ${stack.functions.map((f: StackFunction) => f.name).join(', ')}`
+        ? oneLine(`Functions in ${stack.source === '-' ? 'the stack' : stack.source}: ${stack.functions.map((f: StackFunction) => f.name).join(', ')}`)
         : 'The stack file has no functions',
     })
   }
@@ -69,6 +70,6 @@ export function compileRegex(regex: string): RegExp {
     return new RegExp(source, flags)
   } catch (err) {
     const reason = err instanceof Error ? err.message.replace(/^Invalid regular expression: /, '') : String(err)
-    throw new FaasError(`Error parsing regexp: ${reason.replace(/[\r\n]+/g, ' ')}`, {hint: '--regex takes a regular expression, e.g. --regex "^api-"; use --filter for wildcards like "api-*"'})
+    throw new FaasError(oneLine(`Error parsing regexp: ${reason}`), {hint: '--regex takes a regular expression, e.g. --regex "^api-"; use --filter for wildcards like "api-*"'})
   }
 }
