@@ -13,7 +13,7 @@
  * may point outside the context).
  */
 import {createHash} from 'node:crypto'
-import {createReadStream, promises as fs, type Stats} from 'node:fs'
+import {chmodSync, copyFileSync, createReadStream, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, type Stats} from 'node:fs'
 import path from 'node:path'
 
 import {FaasError} from '../errors.js'
@@ -24,9 +24,12 @@ export interface ContextEntry {
   /** Absolute source path. */
   source: string
   kind: 'file' | 'dir'
-  /** Permission bits (& 0o7777). */
-  mode: number
-  size: number
+  /**
+   * Permission bits (& 0o7777) of folders. Files get theirs from the copy itself, and the
+   * digest reads them when it needs them (`fileMode`): not stat-ing thousands of files keeps
+   * --shrinkwrap close to cp.
+   */
+  mode?: number
 }
 
 export interface ContextPlan {
@@ -75,39 +78,57 @@ export function checkExtraPath(cwd: string, extra: string): string {
   return rel.split(path.sep).join('/')
 }
 
-async function statFollow(p: string): Promise<Stats | undefined> {
+function statFollow(p: string): Stats | undefined {
   try {
-    return await fs.stat(p)
+    return statSync(p)
   } catch {
     return undefined
   }
 }
 
-/** Walk `dir` (following links), calling `add(relPath, abs, stats)` for files and folders. */
-async function walk(
+/**
+ * Walk `dir` (following links), calling `add(relPath, abs, stats)` for files and folders.
+ * Synchronous on purpose: contexts are thousands of small files, and one syscall after the
+ * other beats a thread-pool round trip per file (this is what makes --shrinkwrap as fast as cp).
+ */
+interface WalkEntry {
+  isDir: boolean
+  /** Folders only. */
+  mode?: number
+}
+
+function walk(
   dir: string,
-  add: (rel: string, abs: string, st: Stats) => void,
+  add: (rel: string, abs: string, st: WalkEntry) => void,
   opts: {skipTop?: Set<string>; seen?: Set<string>} = {},
   rel = '',
-): Promise<void> {
+): void {
   const seen = opts.seen ?? new Set<string>()
-  const real = await fs.realpath(dir)
+  const real = realpathSync(dir)
   if (seen.has(real)) return // a link loop
   seen.add(real)
-  const names = (await fs.readdir(dir)).sort()
-  await Promise.all(names.map(async (name) => {
-    if (rel === '' && opts.skipTop?.has(name)) return
+  const entries = readdirSync(dir, {withFileTypes: true}).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  for (const ent of entries) {
+    const name = ent.name
+    if (rel === '' && opts.skipTop?.has(name)) continue
     const abs = path.join(dir, name)
-    const st = await statFollow(abs)
-    if (!st) return // dangling link
     const r = rel ? `${rel}/${name}` : name
-    if (st.isDirectory()) {
-      add(r, abs, st)
-      await walk(abs, add, {seen: new Set(seen)}, r)
-    } else if (st.isFile()) {
-      add(r, abs, st)
+    if (ent.isFile()) {
+      add(r, abs, {isDir: false})
+      continue
     }
-  }))
+    if (!ent.isDirectory() && !ent.isSymbolicLink()) continue // sockets, fifos, devices
+    const st = statFollow(abs)
+    if (!st) continue // dangling link
+    if (st.isDirectory()) {
+      add(r, abs, {isDir: true, mode: st.mode & 0o7777})
+      // only links can bring a loop: plain folders share the ancestors' set cheaply
+      walk(abs, add, {seen: ent.isSymbolicLink() ? new Set(seen) : seen}, r)
+      if (!ent.isSymbolicLink()) seen.delete(realpathSync(abs))
+    } else if (st.isFile()) {
+      add(r, abs, {isDir: false})
+    }
+  }
 }
 
 class EntryMap {
@@ -143,7 +164,7 @@ export async function planBuildContext(input: PlanContextInput): Promise<Context
   const root = path.resolve(cwd, input.buildDir ?? 'build', name)
 
   const handlerAbs = path.resolve(cwd, input.handler)
-  const handlerStat = await statFollow(handlerAbs)
+  const handlerStat = statFollow(handlerAbs)
   if (!handlerStat || !handlerStat.isDirectory()) {
     throw new FaasError(`building ${name}, ${input.handler} is an invalid path`, {
       hint: `The handler folder is resolved from the current directory (${cwd}); check "handler:" in the stack file`,
@@ -152,28 +173,28 @@ export async function planBuildContext(input: PlanContextInput): Promise<Context
   const extras = (input.extraPaths ?? []).map((p) => ({given: p, rel: checkExtraPath(cwd, p)}))
 
   const entries = new EntryMap()
-  const add = (prefix: string) => (rel: string, abs: string, st: Stats) => {
-    entries.set({dest: joinDest(prefix, rel), source: abs, kind: st.isDirectory() ? 'dir' : 'file', mode: st.mode & 0o7777, size: st.isDirectory() ? 0 : st.size})
+  const add = (prefix: string) => (rel: string, abs: string, st: WalkEntry) => {
+    entries.set(st.isDir ? {dest: joinDest(prefix, rel), source: abs, kind: 'dir', mode: st.mode} : {dest: joinDest(prefix, rel), source: abs, kind: 'file'})
   }
 
   if (!dockerfile) {
     if (!input.templateDir) throw new Error(`planBuildContext: templateDir is required for lang ${input.lang}`)
-    await walk(input.templateDir, add(''))
+    walk(input.templateDir, add(''))
   }
-  await walk(handlerAbs, add(handlerFolder), {skipTop: SKIPPED_HANDLER_ENTRIES})
+  walk(handlerAbs, add(handlerFolder), {skipTop: SKIPPED_HANDLER_ENTRIES})
   for (const extra of extras) {
     const abs = path.resolve(cwd, extra.rel)
-    const st = await statFollow(abs)
+    const st = statFollow(abs)
     if (!st) throw new FaasError(`copy path ${extra.given} does not exist`, {hint: 'Check --copy-extra and configuration.copy in the stack file'})
     // the parent folders of a nested extra path (e.g. common/lib) exist in the context too
     const parts = extra.rel.split('/')
     for (let i = 1; i < parts.length; i++) {
       const dirRel = parts.slice(0, i).join('/')
-      const dirSt = await fs.stat(path.resolve(cwd, dirRel))
-      entries.set({dest: joinDest(handlerFolder, dirRel), source: path.resolve(cwd, dirRel), kind: 'dir', mode: dirSt.mode & 0o7777, size: 0})
+      const dirSt = statSync(path.resolve(cwd, dirRel))
+      entries.set({dest: joinDest(handlerFolder, dirRel), source: path.resolve(cwd, dirRel), kind: 'dir', mode: dirSt.mode & 0o7777})
     }
-    add(handlerFolder)(extra.rel, abs, st)
-    if (st.isDirectory()) await walk(abs, add(joinDest(handlerFolder, extra.rel)))
+    add(handlerFolder)(extra.rel, abs, st.isDirectory() ? {isDir: true, mode: st.mode & 0o7777} : {isDir: false})
+    if (st.isDirectory()) walk(abs, add(joinDest(handlerFolder, extra.rel)))
   }
 
   return {root, handlerFolder, entries: entries.sorted()}
@@ -190,25 +211,23 @@ export function contextDirMode(env: NodeJS.ProcessEnv = process.env): number {
  */
 export async function writeBuildContext(plan: ContextPlan, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const dirMode = contextDirMode(env)
-  await fs.rm(plan.root, {recursive: true, force: true})
-  await fs.mkdir(path.dirname(plan.root), {recursive: true, mode: dirMode})
-  await fs.mkdir(plan.root, {mode: dirMode})
-  if (plan.handlerFolder) await fs.mkdir(path.join(plan.root, plan.handlerFolder), {recursive: true, mode: dirMode})
+  rmSync(plan.root, {recursive: true, force: true})
+  mkdirSync(path.dirname(plan.root), {recursive: true, mode: dirMode})
+  mkdirSync(plan.root, {mode: dirMode})
+  if (plan.handlerFolder) mkdirSync(path.join(plan.root, plan.handlerFolder), {recursive: true, mode: dirMode})
   const special = new Set(['', plan.handlerFolder])
-
-  // folders first (entries are sorted, so parents come before children)
+  // entries are sorted, so a folder comes before what it holds; copyFile keeps the source mode
+  // (libuv applies it to the new file). Synchronous: see walk().
   for (const e of plan.entries) {
-    if (e.kind !== 'dir' || special.has(e.dest)) continue
     const target = path.join(plan.root, e.dest)
-    await fs.mkdir(target, {recursive: true})
-    await fs.chmod(target, e.mode | 0o700)
+    if (e.kind === 'dir') {
+      if (special.has(e.dest)) continue
+      mkdirSync(target, {recursive: true})
+      chmodSync(target, (e.mode ?? 0o755) | 0o700)
+    } else {
+      copyFileSync(e.source, target)
+    }
   }
-  // files: copyFile keeps the source mode (libuv applies it to the new file)
-  const files = plan.entries.filter((e) => e.kind === 'file')
-  await mapLimit(files, 16, async (e) => {
-    const target = path.join(plan.root, e.dest)
-    await fs.copyFile(e.source, target)
-  })
 }
 
 /** Run `fn` over `items`, at most `limit` at a time. */
@@ -227,8 +246,8 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 }
 
 export async function hashFile(file: string, algorithm = 'sha256'): Promise<string> {
-  const st = await fs.stat(file)
-  if (st.size < 1 << 20) return createHash(algorithm).update(await fs.readFile(file)).digest('hex')
+  const st = statSync(file)
+  if (st.size < 1 << 20) return createHash(algorithm).update(readFileSync(file)).digest('hex')
   return new Promise((resolve, reject) => {
     const h = createHash(algorithm)
     createReadStream(file).on('data', (d) => h.update(d)).on('error', reject).on('end', () => resolve(h.digest('hex')))
@@ -237,10 +256,11 @@ export async function hashFile(file: string, algorithm = 'sha256'): Promise<stri
 
 /** sha256 over every entry of the plan: destination, kind, mode and content. */
 export async function digestContextPlan(plan: ContextPlan): Promise<string> {
-  const hashes = await mapLimit(plan.entries, 16, async (e) => (e.kind === 'file' ? hashFile(e.source) : ''))
+  const hashes = await mapLimit(plan.entries, 4, async (e) => (e.kind === 'file' ? hashFile(e.source) : ''))
   const h = createHash('sha256')
   plan.entries.forEach((e, i) => {
-    h.update(`${e.kind}\0${e.dest}\0${e.mode.toString(8)}\0${hashes[i]}\n`)
+    const mode = e.kind === 'file' ? statSync(e.source).mode & 0o7777 : e.mode ?? 0
+    h.update(`${e.kind}\0${e.dest}\0${mode.toString(8)}\0${hashes[i]}\n`)
   })
   return h.digest('hex')
 }
@@ -248,22 +268,24 @@ export async function digestContextPlan(plan: ContextPlan): Promise<string> {
 /** A cheap listing of a written context (path, kind, mode, size, mtime) to prove later that it is untouched. */
 export async function listWrittenContext(root: string): Promise<string[]> {
   const out: string[] = []
-  const visit = async (dir: string, rel: string): Promise<void> => {
+  const visit = (dir: string, rel: string): void => {
     let ents
     try {
-      ents = await fs.readdir(dir, {withFileTypes: true})
+      ents = readdirSync(dir, {withFileTypes: true})
     } catch {
       return
     }
     for (const ent of ents.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const abs = path.join(dir, ent.name)
       const r = rel ? `${rel}/${ent.name}` : ent.name
-      const st = await fs.lstat(abs)
-      out.push(`${r}\0${st.mode.toString(8)}\0${st.isDirectory() ? 0 : st.size}\0${st.isDirectory() ? 0 : st.mtimeMs}`)
-      if (ent.isDirectory()) await visit(abs, r)
+      const st = statSync(abs, {throwIfNoEntry: false})
+      if (!st) continue
+      const isDir = ent.isDirectory()
+      out.push(`${r}\0${st.mode.toString(8)}\0${isDir ? 0 : st.size}\0${isDir ? 0 : st.mtimeMs}`)
+      if (isDir) visit(abs, r)
     }
   }
-  await visit(root, '')
+  visit(root, '')
   return out
 }
 
@@ -273,8 +295,8 @@ export async function listWrittenContext(root: string): Promise<string[]> {
  */
 export async function handlerDigest(handlerDir: string): Promise<string> {
   const files: Array<{rel: string; abs: string}> = []
-  await walk(handlerDir, (rel, abs, st) => {
-    if (st.isFile()) files.push({rel, abs})
+  walk(handlerDir, (rel, abs, st) => {
+    if (!st.isDir) files.push({rel, abs})
   })
   files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0))
   const hashes = await mapLimit(files, 16, (f) => hashFile(f.abs, 'md5'))

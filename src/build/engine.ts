@@ -87,7 +87,9 @@ export async function requireEngine(engine: ContainerEngine, env: NodeJS.Process
 
 export interface EngineRunOptions {
   cwd: string
-  /** Added to the inherited environment. */
+  /** The child's environment (default: this process's). */
+  baseEnv?: NodeJS.ProcessEnv
+  /** Added to the base environment. */
   env?: Record<string, string>
   /** Each output line as it arrives (both streams); when absent output is only collected. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void
@@ -116,8 +118,8 @@ export async function runEngine(engine: ContainerEngine, args: readonly string[]
   const keep = (buf: string, more: string) => (buf.length + more.length > TAIL ? (buf + more).slice(-TAIL) : buf + more)
   const child = execa(engine, args, {
     cwd: opts.cwd,
-    env: opts.env,
-    extendEnv: true,
+    env: {...(opts.baseEnv ?? process.env), ...opts.env},
+    extendEnv: false,
     reject: false,
     buffer: false,
     stdin: opts.inherit ? 'inherit' : 'ignore',
@@ -155,9 +157,9 @@ export async function runEngine(engine: ContainerEngine, args: readonly string[]
 }
 
 /** Publish needs `docker buildx`; fail early with an install hint when the plugin is missing. */
-export async function requireBuildx(cwd: string): Promise<void> {
-  await requireEngine('docker')
-  const r = await runEngine('docker', ['buildx', 'version'], {cwd})
+export async function requireBuildx(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  await requireEngine('docker', env)
+  const r = await runEngine('docker', ['buildx', 'version'], {cwd, baseEnv: env})
   if (r.exitCode !== 0) {
     throw new FaasError(`docker buildx is not available: ${(r.stderr || r.stdout).trim().split('\n')[0] || `exit code ${r.exitCode}`}`, {hint: BUILDX_HINT})
   }

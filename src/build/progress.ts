@@ -11,7 +11,7 @@ export interface TaskStart {
   worker: number
   /** Verb for the plain lines: Building, Pushing, Publishing. */
   verb: string
-  /** Extra text after the name, e.g. ` [image]` for push. */
+  /** Text after the name, e.g. ` [image]` for push (default: a full stop). */
   detail?: string
 }
 
@@ -71,7 +71,7 @@ export class PlainProgress implements Progress {
 
   start(task: TaskStart): void {
     this.workers.set(task.name, task)
-    if (this.opts.framed !== false) this.write(`[${task.worker}] > ${task.verb} ${task.name}${task.detail ?? ''}.`)
+    if (this.opts.framed !== false) this.write(`[${task.worker}] > ${task.verb} ${task.name}${task.detail ?? '.'}`)
   }
 
   message(_name: string, text: string): void {
@@ -117,9 +117,9 @@ interface LiveRow {
 }
 
 /**
- * A live view for terminals: one line per function (spinner, name, latest message or output
- * line, elapsed time), redrawn in place; finished rows stay with ✔/✖. Messages that must stay
- * (errors, summaries) are printed above the rows.
+ * A live view for terminals: one line per running function (spinner, name, latest message or
+ * output line, elapsed time), redrawn in place; a finished function's line is printed above the
+ * live area with ✔/✖, as are messages that must stay (errors, summaries).
  */
 export class LiveProgress implements Progress {
   private readonly rows: LiveRow[] = []
@@ -158,13 +158,17 @@ export class LiveProgress implements Progress {
   }
 
   end(name: string, outcome: TaskOutcome, seconds: number): void {
-    const r = this.row(name)
-    if (!r) return
+    const i = this.rows.findIndex((r) => r.name === name)
+    if (i < 0) return
+    const r = this.rows[i]
     r.state = outcome
     r.seconds = seconds
     if (outcome === 'done') r.text = 'done'
     else if (outcome === 'up to date') r.text = 'up to date'
-    this.schedule()
+    // a finished row leaves the live area for good, so the area never holds more rows than
+    // tasks running at once (a 200-function stack still fits the terminal)
+    this.rows.splice(i, 1)
+    this.log(this.format(r, this.nameWidth(r)))
   }
 
   log(text: string): void {
@@ -195,18 +199,25 @@ export class LiveProgress implements Progress {
     if (this.drawn > 0) this.opts.stream.write(`\x1b[${this.drawn}A\x1b[0J`)
   }
 
+  private nameWidth(extra?: LiveRow): number {
+    const names = [...this.rows, ...(extra ? [extra] : [])].map((r) => r.name.length)
+    return Math.min(30, Math.max(4, ...names))
+  }
+
+  private format(r: LiveRow, nameWidth: number): string {
+    const width = Math.max(40, (this.opts.stream.columns ?? 100) - 1)
+    const icon = r.state === 'running' ? SPINNER[this.frame] : r.state === 'failed' ? '\x1b[31m✖\x1b[0m' : r.state === 'skipped' ? '-' : '\x1b[32m✔\x1b[0m'
+    const secs = r.state === 'running' ? (Date.now() - r.started) / 1000 : r.seconds ?? 0
+    const head = `${r.name.padEnd(nameWidth)}  ${fmtSeconds(secs).padStart(6)}s  `
+    const room = Math.max(0, width - head.length - 2)
+    const text = r.text.length > room ? `${r.text.slice(0, Math.max(0, room - 1))}…` : r.text
+    return `${icon} ${head}${text}`
+  }
+
   private render(): void {
     this.dirty = false
-    const width = Math.max(40, (this.opts.stream.columns ?? 100) - 1)
-    const nameWidth = Math.min(30, Math.max(...this.rows.map((r) => r.name.length), 4))
-    const lines = this.rows.map((r) => {
-      const icon = r.state === 'running' ? SPINNER[this.frame] : r.state === 'failed' ? '\x1b[31m✖\x1b[0m' : r.state === 'skipped' ? '-' : '\x1b[32m✔\x1b[0m'
-      const secs = r.state === 'running' ? (Date.now() - r.started) / 1000 : r.seconds ?? 0
-      const head = `${r.name.padEnd(nameWidth)}  ${fmtSeconds(secs).padStart(6)}s  `
-      const room = Math.max(0, width - head.length - 2)
-      const text = r.text.length > room ? `${r.text.slice(0, Math.max(0, room - 1))}…` : r.text
-      return `${icon} ${head}${text}`
-    })
+    const nameWidth = this.nameWidth()
+    const lines = this.rows.map((r) => this.format(r, nameWidth))
     this.clear()
     if (lines.length) this.opts.stream.write(`${lines.join('\n')}\n`)
     this.drawn = lines.length

@@ -4,17 +4,10 @@
  * interface so services can be tested with a plain folder of templates.
  */
 import type {Stack, StackFunction} from '../stack/types.js'
-import type {TemplateBuildOption} from './options.js'
+import type {TemplateSpec} from '../templates/spec.js'
 
-export interface BuildTemplateSpec {
-  language?: string
-  fprocess?: string
-  handler_folder?: string
-  build_options?: TemplateBuildOption[]
-  mount_ssh?: boolean
-  /** Whatever else template.yml carries (e.g. the host section). */
-  [key: string]: unknown
-}
+/** template.yml as the templates module reads it (build uses handler_folder, build_options, mount_ssh). */
+export type BuildTemplateSpec = TemplateSpec
 
 export interface ResolvedTemplate {
   dir: string
@@ -35,6 +28,9 @@ export interface TemplateLookupOptions {
   disableStackPull?: boolean
   overwrite?: boolean
   debug?: boolean
+  env?: NodeJS.ProcessEnv
+  /** Where "Pulling template: …" lines go (default stderr). */
+  log?: (line: string) => void
 }
 
 /** The templates module's lookup (template folder `./template/<lang>`, auto-pull from stack or store). */
@@ -51,11 +47,13 @@ export async function templateLookup(opts: TemplateLookupOptions): Promise<Templ
         disableStackPull: opts.disableStackPull,
         overwrite: opts.overwrite,
         debug: opts.debug,
+        env: opts.env,
+        log: opts.log,
       })
     },
     async resolve(lang) {
-      const {dir, spec} = await templates.resolveTemplate(lang, {cwd: opts.cwd, allowPull: false})
-      return {dir, spec: spec as BuildTemplateSpec}
+      const {dir, spec} = await templates.resolveTemplate(lang, {cwd: opts.cwd, allowPull: false, env: opts.env, log: opts.log})
+      return {dir, spec}
     },
   }
 }

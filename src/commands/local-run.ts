@@ -1,0 +1,45 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../base-command.js'
+import {builderFlags} from '../build/flags.js'
+import {buildFlags, stringArray} from '../flags.js'
+
+export default class LocalRun extends BaseCommand {
+  static override summary = 'Build and run a function locally'
+  static override description = `Builds one function of the stack file (unless --build=false) and runs it on this machine: in a container with docker or podman (like "docker run --rm -i -p 8080:8080 …"), or without containers on the host when no engine is installed (or with --builder host). It runs until Control+C. With one function in the stack the name may be left out.`
+  static override examples = [
+    '<%= config.bin %> local-run hello',
+    '<%= config.bin %> local-run hello --port 0 --env MODE=dev',
+    '<%= config.bin %> local-run hello --print',
+    '<%= config.bin %> local-run --watch',
+  ]
+
+  static override args = {
+    name: Args.string({description: 'Function to run (may be left out when the stack has one function)', required: false}),
+  }
+
+  static override flags = {
+    ...buildFlags,
+    ...builderFlags,
+    print: Flags.boolean({description: 'Print the docker command instead of running it', default: false, allowNo: true}),
+    build: Flags.boolean({description: 'Build the function before running it', default: true, allowNo: true}),
+    port: Flags.integer({char: 'p', description: 'Port to expose the function on (0 picks a free port)', default: 8080}),
+    network: Flags.string({description: 'Connect the function to this container network', default: ''}),
+    env: stringArray('Extra environment variables (KEY=VALUE, or K1=V1,K2=V2)', 'e'),
+    watch: Flags.boolean({description: 'Rebuild and restart the function when its files change', default: false, allowNo: true}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(LocalRun)
+    const stack = await this.loadStack(flags)
+    const {localRunCommand} = await import('../build/commands.js')
+    const abort = new AbortController()
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort.abort())
+    // TODO(lead): host mode — wire the local runtime's host-mode local-run service here as
+    // `runOnHost` once src/local/local-run.ts exists (one line: runOnHost: (input) => runLocalOnHost(input)).
+    await localRunCommand({cwd: process.cwd(), env: process.env, stream: process.stderr}, stack, args.name, flags, {
+      signal: abort.signal,
+      out: (text) => this.out(text),
+    })
+  }
+}

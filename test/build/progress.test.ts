@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+
+import {createProgress, LiveProgress, PlainProgress, wantsLiveView} from '../../src/build/progress.js'
+import {TextSink} from './helpers.js'
+
+/** What a terminal would show after the ANSI cursor-up / clear-below sequences. */
+function screen(raw: string): string[] {
+  const lines: string[] = []
+  const tokens = raw.split(/(\x1b\[\d+A\x1b\[0J)/)
+  for (const t of tokens) {
+    const up = /^\x1b\[(\d+)A\x1b\[0J$/.exec(t)
+    if (up) {
+      lines.splice(lines.length - Number(up[1]))
+      continue
+    }
+    const parts = t.split('\n')
+    parts.pop()
+    lines.push(...parts)
+  }
+  return lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''))
+}
+
+describe('progress output', () => {
+  it('plain: faas-cli lines, engine output prefixed when parallel', () => {
+    const sink = new TextSink()
+    const p = new PlainProgress({stream: sink, parallel: 2})
+    p.start({name: 'a', worker: 1, verb: 'Building'})
+    p.output('a', 'step 1')
+    p.end('a', 'done', 1.234)
+    p.workerDone(1)
+    p.close('\nTotal build time: 1.30s')
+    assert.equal(sink.text, '[1] > Building a.\na | step 1\n[1] < Building a done in 1.23s.\n[1] Worker done.\n\nTotal build time: 1.30s\n')
+  })
+
+  it('live: one row per function, redrawn in place, logs stay above', async () => {
+    const sink = new TextSink()
+    const p = new LiveProgress({stream: sink, parallel: 2})
+    p.start({name: 'alpha', worker: 0, verb: 'Building'})
+    p.start({name: 'beta', worker: 1, verb: 'Building'})
+    p.output('alpha', 'Step 3/7 : RUN npm ci')
+    p.log('Pulled templates: [node20]')
+    p.end('beta', 'up to date', 0.01)
+    p.end('alpha', 'failed', 2)
+    p.close('done.')
+    const shown = screen(sink.text)
+    assert.equal(shown[0], 'Pulled templates: [node20]')
+    assert.match(shown[1], /^✔ beta\s+0\.01s {2}up to date$/)
+    assert.match(shown[2], /^✖ alpha\s+2\.00s {2}Step 3\/7 : RUN npm ci$/)
+    assert.equal(shown[3], 'done.')
+    assert.equal(shown.length, 4)
+  })
+
+  it('live: the redrawn area holds only running functions', () => {
+    const sink = new TextSink()
+    const p = new LiveProgress({stream: sink, parallel: 2})
+    for (let i = 0; i < 50; i++) {
+      p.start({name: `fn-${i}`, worker: i % 2, verb: 'Building'})
+      p.end(`fn-${i}`, 'done', 0.1)
+    }
+    p.start({name: 'last', worker: 0, verb: 'Building'})
+    p.close()
+    const shown = screen(sink.text)
+    assert.equal(shown.length, 51, '50 finished lines kept, one live row')
+    assert.match(shown[50], /last/)
+  })
+
+  it('uses the live view only on a terminal outside CI, with several tasks', () => {
+    assert.equal(wantsLiveView({isTTY: true}, {}), true)
+    assert.equal(wantsLiveView({isTTY: true}, {CI: 'true'}), false)
+    assert.equal(wantsLiveView({isTTY: false}, {}), false)
+    const sink = new TextSink()
+    assert.ok(createProgress({stream: sink, parallel: 1}) instanceof PlainProgress)
+    assert.ok(createProgress({stream: sink, parallel: 4, live: true}) instanceof LiveProgress)
+  })
+})

@@ -1,0 +1,222 @@
+/**
+ * The build pipeline commands end to end: the built CLI in a separate process, a fake engine on
+ * PATH recording argv, a loopback gateway for up.
+ */
+import assert from 'node:assert/strict'
+import {existsSync, readFileSync} from 'node:fs'
+import path from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import {fakeEngineEnv, makeProject, readEngineLog, tmp, writeTree} from '../build/helpers.js'
+import {runCli} from '../helpers/cli.js'
+import {startTestGateway, type TestGateway} from '../helpers/gateway.js'
+
+const STACK = `version: 1.0
+provider:
+  name: openfaas
+functions:
+  hello:
+    lang: node-test
+    handler: ./hello
+    image: ghcr.io/acme/hello
+  web:
+    lang: dockerfile
+    handler: ./web
+    image: acme/web:0.2.0
+`
+
+function project(stack = STACK): string {
+  const cwd = makeProject()
+  writeTree(cwd, {'stack.yaml': stack})
+  return cwd
+}
+
+describe('faas build', () => {
+  it('builds every function, then says "up to date" without running the engine', async () => {
+    const cwd = project()
+    const {env, log} = fakeEngineEnv()
+    const first = await runCli(['build'], {cwd, env})
+    assert.equal(first.code, 0, first.stderr)
+    assert.deepEqual(readEngineLog(log).map((c) => c.argv.join(' ')), [
+      'build --build-arg ADDITIONAL_PACKAGE= --tag ghcr.io/acme/hello:latest .',
+      'build --build-arg ADDITIONAL_PACKAGE= --tag acme/web:0.2.0 .',
+    ])
+    assert.match(first.stderr, /\[0\] > Building hello\./)
+    assert.match(first.stderr, /Total build time: \d+\.\d\ds/)
+    assert.equal(first.stdout, '', 'progress goes to stderr')
+    assert.ok(existsSync(path.join(cwd, 'build/hello/function/handler.js')))
+
+    const second = await runCli(['build'], {cwd, env})
+    assert.equal(second.code, 0, second.stderr)
+    assert.equal(readEngineLog(log).length, 2, 'no build started')
+    assert.match(second.stderr, /Image: ghcr\.io\/acme\/hello:latest up to date\./)
+
+    const forced = await runCli(['build', '--force', '--filter', 'web'], {cwd, env})
+    assert.equal(forced.code, 0, forced.stderr)
+    assert.equal(readEngineLog(log).length, 3)
+  })
+
+  it('builds with podman from OPENFAAS_CONTAINER_ENGINE', async () => {
+    const cwd = project()
+    const {env, log} = fakeEngineEnv({OPENFAAS_CONTAINER_ENGINE: 'podman'})
+    const r = await runCli(['build', '--filter', 'web'], {cwd, env})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(readEngineLog(log).map((c) => c.engine), ['podman'])
+  })
+
+  it('fails with exit 1 and lists every failed function', async () => {
+    const cwd = project()
+    const {env} = fakeEngineEnv({FAKE_ENGINE_FAIL: 'build'})
+    const r = await runCli(['build', '--parallel', '2'], {cwd, env})
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /Errors received during build:\n- \[(hello|web)\] received non-zero exit code from build, error: fake-docker: build failed\n- \[(hello|web)\]/)
+  })
+
+  it('fixes §10: --tag sha outside a git repository is an error, not a broken tag', async () => {
+    const cwd = project()
+    const {env, log} = fakeEngineEnv()
+    const r = await runCli(['build', '--tag', 'sha'], {cwd, env})
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /--tag sha needs a git repository/)
+    assert.equal(readEngineLog(log).length, 0)
+  })
+
+  it('fixes §10: a malformed --build-arg is an error', async () => {
+    const cwd = project()
+    const {env, log} = fakeEngineEnv()
+    const r = await runCli(['build', '-b', 'GOOD=1', '-b', 'BROKEN'], {cwd, env})
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /Invalid --build-arg value "BROKEN"/)
+    assert.equal(readEngineLog(log).length, 0)
+  })
+
+  it('rejects --parallel 0 and an unknown --tag', async () => {
+    const cwd = project()
+    const {env} = fakeEngineEnv()
+    assert.match((await runCli(['build', '--parallel', '0'], {cwd, env})).stderr, /--parallel flag must be greater than 0/)
+    assert.match((await runCli(['build', '--tag', 'v1'], {cwd, env})).stderr, /unknown image tag format: 'v1'/)
+  })
+
+  it('explains how to install a missing engine', async () => {
+    const cwd = project()
+    const {env} = fakeEngineEnv({PATH: tmp('faas-nopath-')})
+    const r = await runCli(['build', '--engine', 'podman'], {cwd, env})
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /podman is not installed/)
+    assert.match(r.stderr, /apt-get install podman/)
+  })
+})
+
+describe('faas push / publish', () => {
+  it('push refuses images without a registry prefix', async () => {
+    const cwd = project(STACK.replace('acme/web:0.2.0', 'web:0.2.0'))
+    const {env, log} = fakeEngineEnv()
+    const r = await runCli(['push'], {cwd, env})
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /You must provide a username or registry prefix/)
+    assert.equal(readEngineLog(log).length, 0)
+  })
+
+  it('push --parallel pushes every image', async () => {
+    const cwd = project()
+    const {env, log} = fakeEngineEnv()
+    const r = await runCli(['push', '--parallel', '2'], {cwd, env})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(readEngineLog(log).map((c) => c.argv.join(' ')).sort(), ['push acme/web:0.2.0', 'push ghcr.io/acme/hello:latest'])
+  })
+
+  it('publish needs a stack file', async () => {
+    const {env} = fakeEngineEnv()
+    const r = await runCli(['publish'], {cwd: tmp(), env})
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /--yaml or -f is required/)
+  })
+})
+
+describe('faas up', () => {
+  let gw: TestGateway
+  before(async () => {
+    gw = await startTestGateway()
+  })
+  after(async () => {
+    await gw.close()
+  })
+
+  it('builds, pushes and deploys; --skip-push skips the push', async () => {
+    const cwd = project()
+    const {env, log} = fakeEngineEnv()
+    const r = await runCli(['up', '-g', gw.url], {cwd, env})
+    assert.equal(r.code, 0, r.stderr)
+    const argv = readEngineLog(log).map((c) => c.argv[0])
+    assert.deepEqual(argv, ['build', 'build', 'push', 'push'])
+    assert.equal(gw.getFunction('hello')?.image, 'ghcr.io/acme/hello:latest')
+    assert.equal(gw.getFunction('web')?.image, 'acme/web:0.2.0')
+    assert.match(r.stdout, /Deployed\. 20\d/)
+
+    gw.clearRequests()
+    const again = await runCli(['up', '-g', gw.url, '--skip-push'], {cwd, env})
+    assert.equal(again.code, 0, again.stderr)
+    assert.equal(readEngineLog(log).length, 4, 'second up: nothing rebuilt, nothing pushed')
+    assert.match(again.stderr, /up to date/)
+    assert.ok(gw.systemRequests().some((q) => q.method === 'PUT' || q.method === 'POST'), 'still deployed')
+  })
+
+  it('rejects --platforms without --publish', async () => {
+    const cwd = project()
+    const {env} = fakeEngineEnv()
+    const r = await runCli(['up', '--platforms', 'linux/arm64', '-g', gw.url], {cwd, env})
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /--platforms can only be used with the --publish flag/)
+  })
+})
+
+describe('faas generate / registry-login / local-run', () => {
+  it('generate prints Function resources on stdout', async () => {
+    const cwd = project()
+    const r = await runCli(['generate', '-n', 'fns'], {cwd, env: fakeEngineEnv().env})
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /^---\napiVersion: openfaas.com\/v1\nkind: Function\nmetadata:\n {2}name: hello\n {2}namespace: fns\nspec:\n {2}name: hello\n {2}image: ghcr.io\/acme\/hello:latest\n/)
+    const none = await runCli(['generate'], {cwd: tmp(), env: fakeEngineEnv().env})
+    assert.equal(none.code, 1)
+    assert.match(none.stderr, /No "stack.yaml" or "stack.yml" file was found/)
+  })
+
+  it('generate --from-store uses the shipped function store, ignoring OPENFAAS_STORE like faas-cli', async () => {
+    const r = await runCli(['generate', '--from-store', 'figlet', '--label', 'team=x'], {cwd: tmp(), env: fakeEngineEnv({OPENFAAS_STORE: 'http://127.0.0.1:1/nope.json'}).env})
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /kind: Function\nmetadata:\n {2}name: figlet\n {2}namespace: openfaas-fn\nspec:\n {2}name: figlet\n {2}image: ghcr.io\/openfaas\/figlet:latest\n {2}environment:\n {4}fprocess: figlet\n {2}labels:\n {4}team: x\n/)
+    assert.match(r.stdout, /readOnlyRootFilesystem: true/)
+    const digest = await runCli(['generate', '--from-store', 'figlet', '--tag', 'digest'], {cwd: tmp(), env: fakeEngineEnv().env})
+    assert.equal(digest.code, 1)
+    assert.match(digest.stderr, /--tag digest cannot be used with --from-store/)
+  })
+
+  it('registry-login writes the credentials file', async () => {
+    const cwd = tmp()
+    const r = await runCli(['registry-login', '-u', 'alice', '--password-stdin', '--server', 'ghcr.io'], {cwd, env: fakeEngineEnv().env, input: 's3cret\n'})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(JSON.parse(readFileSync(path.join(cwd, 'credentials/config.json'), 'utf8')), {auths: {'ghcr.io': {auth: 'YWxpY2U6czNjcmV0'}}})
+  })
+
+  it('local-run --print removes the old container and prints the run command', async () => {
+    const cwd = project()
+    writeTree(cwd, {'.secrets/token': 't'})
+    const stack = STACK + '    environment:\n      MODE: dev\n    secrets: [token]\n    limits:\n      memory: 128Mi\n'
+    writeTree(cwd, {'stack.yaml': stack})
+    const {env, log} = fakeEngineEnv()
+    const r = await runCli(['local-run', 'web', '--print', '-p', '9090', '-e', 'EXTRA=1'], {cwd, env})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(readEngineLog(log).map((c) => c.argv.join(' ')), ['rm -f web'])
+    assert.equal(r.stdout.trim(), `docker run --name web --rm -i -p=9090:8080 -e=EXTRA=1 -e=MODE=dev -e=OPENFAAS_NAME=web -e=OPENFAAS_NAMESPACE=openfaas-fn -e=jwt_auth_local=true --memory-reservation=134217728 --volume=${path.join(cwd, '.secrets')}:/var/openfaas/secrets acme/web:0.2.0`)
+  })
+
+  it('local-run builds, then runs the container until it exits', async () => {
+    const cwd = project()
+    const {env, log} = fakeEngineEnv()
+    const r = await runCli(['local-run', 'web'], {cwd, env})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(readEngineLog(log).map((c) => c.argv[0]), ['build', 'rm', 'run', 'rm'])
+    assert.match(r.stdout, /fake-docker: running/)
+    assert.match(r.stderr, /Give a function name to run|Starting web/)
+  })
+})
