@@ -130,14 +130,10 @@ function readBody(req, limit) {
     let size = 0
     req.on('data', (chunk) => {
       size += chunk.length
-      if (size > limit) {
-        reject(new HttpError(413, 'request entity too large'))
-        req.destroy()
-        return
-      }
-      chunks.push(chunk)
+      // over the limit: keep reading (and dropping) so the client gets the 413, not a reset
+      if (size <= limit) chunks.push(chunk)
     })
-    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('end', () => (size > limit ? reject(new HttpError(413, 'request entity too large')) : resolve(Buffer.concat(chunks))))
     req.on('error', reject)
   })
 }

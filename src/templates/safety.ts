@@ -1,0 +1,178 @@
+/**
+ * Copying template trees into the project without letting their content reach outside
+ * ./template. Whatever a repository or archive holds, a template is first checked as a whole
+ * (no special files, no symlink that is absolute or resolves outside ./template), then copied
+ * into a hidden staging folder next to its destination and renamed into place, so a failed or
+ * interrupted copy never leaves a half-written template behind.
+ *
+ * The file system calls are synchronous on purpose: a template is a few dozen small files,
+ * and one thread-pool round trip per call would dominate `faas new`'s start-up figure.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+
+import {FaasError} from '../errors.js'
+
+export class UnsafeTemplateError extends FaasError {
+  constructor(message: string) {
+    super(message, {hint: 'Template repositories and archives may only write inside ./template; this one was rejected and nothing of it was written.'})
+  }
+}
+
+let counter = 0
+
+/**
+ * A suffix for staging and temporary names: unique within this machine for practical purposes
+ * (pid, time, counter, random); the folders are created exclusively, so a clash fails instead of
+ * sharing. Not node:crypto: loading it costs more than `faas new` may spend.
+ */
+export function uniqueSuffix(): string {
+  return `${process.pid.toString(36)}${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`
+}
+
+/** True when `target` is `root` or inside it (both absolute). */
+export function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target)
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
+}
+
+export interface TreeEntry {
+  /** Path relative to the tree root ('/' separators are fine on every platform). */
+  rel: string
+  kind: 'dir' | 'file' | 'symlink'
+  linkTarget?: string
+}
+
+/**
+ * Lists `src` and checks every entry as if it were written at `dest`: symlinks must be
+ * relative and resolve inside `boundary`; only folders, regular files and symlinks are allowed.
+ * `label` names the template in errors.
+ */
+export async function scanTree(src: string, dest: string, boundary: string, label: string): Promise<TreeEntry[]> {
+  return scanTreeSync(src, dest, boundary, label)
+}
+
+export function scanTreeSync(src: string, dest: string, boundary: string, label: string): TreeEntry[] {
+  const rootStat = fs.lstatSync(src)
+  if (rootStat.isSymbolicLink()) throw new UnsafeTemplateError(`${label} is a symlink (${fs.readlinkSync(src)}); templates must be real folders`)
+  if (!rootStat.isDirectory()) throw new UnsafeTemplateError(`${label} is not a folder`)
+  const entries: TreeEntry[] = []
+  const walk = (rel: string): void => {
+    const dirents = fs.readdirSync(path.join(src, rel), {withFileTypes: true})
+    dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    for (const d of dirents) {
+      const childRel = rel ? path.join(rel, d.name) : d.name
+      const full = path.join(src, childRel)
+      const shown = `${label}/${childRel.split(path.sep).join('/')}`
+      if (d.isSymbolicLink()) {
+        const target = fs.readlinkSync(full)
+        if (path.isAbsolute(target) || /^[a-zA-Z]:[\\/]/.test(target)) {
+          throw new UnsafeTemplateError(`${shown} is a symlink to the absolute path ${target}`)
+        }
+        const resolved = path.resolve(path.dirname(path.join(dest, childRel)), target)
+        if (!isInside(boundary, resolved)) {
+          throw new UnsafeTemplateError(`${shown} is a symlink to ${target}, which points outside ./template`)
+        }
+        entries.push({rel: childRel, kind: 'symlink', linkTarget: target})
+      } else if (d.isDirectory()) {
+        entries.push({rel: childRel, kind: 'dir'})
+        walk(childRel)
+      } else if (d.isFile()) {
+        entries.push({rel: childRel, kind: 'file'})
+      } else {
+        throw new UnsafeTemplateError(`${shown} is not a regular file, folder or symlink`)
+      }
+    }
+  }
+  walk('')
+  return entries
+}
+
+/**
+ * Copies checked entries from `src` into `dest` (which must exist). copyFile keeps each file's
+ * mode; folders get the default mode.
+ */
+function copyEntries(src: string, dest: string, entries: TreeEntry[]): void {
+  for (const e of entries) {
+    const to = path.join(dest, e.rel)
+    if (e.kind === 'dir') fs.mkdirSync(to)
+    else if (e.kind === 'file') fs.copyFileSync(path.join(src, e.rel), to)
+    else fs.symlinkSync(e.linkTarget!, to)
+  }
+}
+
+export interface InstallOptions {
+  /** Symlinks must resolve inside this folder (./template). */
+  boundary: string
+  /** How errors name the template, e.g. `template/node20`. */
+  label: string
+  /** Extra files to write into the template (e.g. meta.json), relative name -> content. */
+  extraFiles?: Record<string, string>
+  /** Folder mode for the installed template (default 0755). */
+  mode?: number
+  /**
+   * The tree's entries when already known and trusted (a shipped template, listed in
+   * shipped.json and checked by a test): no scan.
+   */
+  entries?: TreeEntry[]
+}
+
+/**
+ * Copies the template folder `src` to `dest` (replacing what is there) after checking all of
+ * it. Nothing is written when a check fails.
+ */
+export async function installTemplateTree(src: string, dest: string, options: InstallOptions): Promise<void> {
+  installTemplateTreeSync(src, dest, options)
+}
+
+export function installTemplateTreeSync(src: string, dest: string, options: InstallOptions): void {
+  const entries = options.entries ?? scanTreeSync(src, dest, options.boundary, options.label)
+  const parent = path.dirname(dest)
+  fs.mkdirSync(parent, {recursive: true, mode: 0o755})
+  const staging = path.join(parent, `.faas-stage-${path.basename(dest)}-${uniqueSuffix()}`)
+  fs.mkdirSync(staging, {mode: 0o700})
+  try {
+    copyEntries(src, staging, entries)
+    for (const [name, content] of Object.entries(options.extraFiles ?? {})) {
+      fs.writeFileSync(path.join(staging, name), content, {mode: 0o644})
+    }
+    fs.chmodSync(staging, options.mode ?? 0o755)
+    replaceDirSync(staging, dest)
+  } catch (error) {
+    fs.rmSync(staging, {recursive: true, force: true})
+    throw error
+  }
+}
+
+/** Renames `staging` to `dest`, moving an existing `dest` aside first and removing it after. */
+export function replaceDirSync(staging: string, dest: string): void {
+  let old: string | undefined
+  try {
+    fs.lstatSync(dest)
+    old = path.join(path.dirname(dest), `.faas-old-${path.basename(dest)}-${uniqueSuffix()}`)
+    fs.renameSync(dest, old)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  try {
+    fs.renameSync(staging, dest)
+  } catch (error) {
+    if (old) {
+      try {
+        fs.renameSync(old, dest)
+      } catch {
+        // leave it aside: the error below is what matters
+      }
+    }
+    throw error
+  }
+  if (old) fs.rmSync(old, {recursive: true, force: true})
+}
+
+/**
+ * Copies the files of a folder into an existing one (a handler's sample files), after checking
+ * them unless `entries` lists them already (see InstallOptions.entries).
+ */
+export function copyTreeIntoSync(src: string, dest: string, boundary: string, label: string, entries?: TreeEntry[]): void {
+  copyEntries(src, dest, entries ?? scanTreeSync(src, dest, boundary, label))
+}

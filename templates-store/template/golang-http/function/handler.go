@@ -1,0 +1,33 @@
+// Package function holds the code of an OpenFaaS function.
+package function
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+)
+
+type greeting struct {
+	Message string `json:"message"`
+	Method  string `json:"method"`
+	Length  int    `json:"length"`
+}
+
+// Handle answers every request sent to the function, with the standard library's
+// http.ResponseWriter and *http.Request. Secrets are files in the folder named by the
+// OPENFAAS_SECRETS_PATH environment variable (/var/openfaas/secrets/ in a container).
+func Handle(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, "cannot read the request body", http.StatusBadRequest)
+		return
+	}
+	name := r.URL.Query().Get("name")
+	if name == "" {
+		name = "world"
+	}
+
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_ = json.NewEncoder(w).Encode(greeting{Message: "Hello, " + name + "!", Method: r.Method, Length: len(body)})
+}

@@ -1,0 +1,18 @@
+def handle(event, context):
+    """Answer one request.
+
+    event.body is the raw request body (bytes), event.headers the request headers,
+    event.method, event.path, and event.query (event.query["k"] or event.query.getlist("k")).
+    Return a dict: statusCode, body (a dict is sent as JSON) and headers.
+    Secrets are files in the folder named by the OPENFAAS_SECRETS_PATH environment
+    variable (/var/openfaas/secrets/ in a container).
+    """
+    name = event.query.get("name", "world")
+    return {
+        "statusCode": 200,
+        "body": {
+            "message": "Hello, %s!" % name,
+            "method": event.method,
+            "length": len(event.body),
+        },
+    }
