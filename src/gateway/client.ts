@@ -35,6 +35,11 @@ export interface RequestOptions {
   body?: string | Buffer | Readable
   headers?: Record<string, string | string[] | undefined>
   timeoutMs?: number
+  /**
+   * Limit only the wait for the response headers (not the whole exchange): for streams such as
+   * invoke, whose bodies may legitimately take longer than any fixed limit.
+   */
+  headersTimeoutMs?: number
   /** Retry on reset/502/503/504: defaults to true for GET/HEAD, and is never done for other methods. */
   retry?: boolean
   /** Send the gateway credentials (default true). */
@@ -126,10 +131,14 @@ export class GatewayClient {
   private async agents(targetUrl: string): Promise<Record<string, unknown> | undefined> {
     const proxy = proxyFor(targetUrl, this.env)
     if (!proxy) return undefined
-    this.agentsPromise ??= import('hpagent').then(({HttpProxyAgent, HttpsProxyAgent}) => ({
-      http: new HttpProxyAgent({proxy, keepAlive: true}),
-      https: new HttpsProxyAgent({proxy, keepAlive: true, rejectUnauthorized: !this.options.tlsNoVerify}),
-    }))
+    this.agentsPromise ??= import('hpagent').then((m) => {
+      // bundled, a CommonJS package may arrive as {default: exports} only
+      const {HttpProxyAgent, HttpsProxyAgent} = (typeof m.HttpProxyAgent === 'function' ? m : (m as unknown as {default: typeof m}).default)
+      return {
+        http: new HttpProxyAgent({proxy, keepAlive: true}),
+        https: new HttpsProxyAgent({proxy, keepAlive: true, rejectUnauthorized: !this.options.tlsNoVerify}),
+      }
+    })
     return this.agentsPromise
   }
 
@@ -146,7 +155,9 @@ export class GatewayClient {
       throwHttpErrors: false,
       followRedirect: options.followRedirect ?? false,
       decompress: true,
-      timeout: timeout > 0 ? {request: timeout} : undefined,
+      timeout: options.headersTimeoutMs ? {response: options.headersTimeoutMs} : timeout > 0 ? {request: timeout} : undefined,
+      // a GET with a body (invoke -m GET < data) only when there is one: got streams wait for the body otherwise
+      allowGetBody: options.body !== undefined,
       https: {rejectUnauthorized: !this.options.tlsNoVerify},
       agent: agent as never,
       retry: retry
@@ -164,7 +175,7 @@ export class GatewayClient {
       const res = await got(url, gotOpts as never) as unknown as {statusCode: number; statusMessage?: string; headers: Record<string, string>; body: string}
       return {status: res.statusCode, statusText: res.statusMessage ?? '', headers: res.headers, body: res.body}
     } catch (error) {
-      throw this.transportError(error, url, gotOpts.timeout?.request)
+      throw this.transportError(error, url, (gotOpts.timeout as {request?: number; response?: number} | undefined)?.request ?? (gotOpts.timeout as {response?: number} | undefined)?.response)
     }
   }
 
@@ -185,12 +196,17 @@ export class GatewayClient {
       stream.once('response', (res: {statusCode: number; statusMessage?: string; headers: Record<string, string>}) => {
         resolve({status: res.statusCode, statusText: res.statusMessage ?? '', headers: res.headers, body: stream})
       })
-      stream.once('error', (error: unknown) => reject(this.transportError(error, url, gotOpts.timeout?.request)))
+      stream.once('error', (error: unknown) => reject(this.transportError(error, url, (gotOpts.timeout as {request?: number; response?: number} | undefined)?.request ?? (gotOpts.timeout as {response?: number} | undefined)?.response)))
     })
   }
 
   /** One line that says what went wrong and what to do. */
   transportError(error: unknown, url: string, timeoutMs?: number): FaasError {
+    const mapped = this.mapTransportError(error, url, timeoutMs)
+    return new FaasError(mapped.message, {hint: mapped.hint, cause: error})
+  }
+
+  private mapTransportError(error: unknown, url: string, timeoutMs?: number): FaasError {
     const code = (error as {code?: string}).code
     const gateway = this.gateway
     if (code === 'ETIMEDOUT' || (error as Error)?.name === 'TimeoutError') {
@@ -239,11 +255,36 @@ export function unexpectedStatus(res: GatewayResponse): FaasError {
   if (res.status === 403) {
     return new FaasError(`forbidden: the gateway refused the request (403) - ${oneLine(res.body)}`, {hint: 'The credentials are valid but lack permission for this action or namespace.'})
   }
-  return new FaasError(`server returned unexpected status code: ${res.status} - ${oneLine(res.body)}`)
+  return new FaasError(`server returned unexpected status code: ${res.status} - ${oneLine(res.body)}`, {hint: statusHint(res.status)})
+}
+
+/** What to do about a status, for the hint line under the error. */
+export function statusHint(status: number): string | undefined {
+  if (status === 404) return 'Check the name, the --namespace and the --gateway URL ("faas list" shows what is deployed).'
+  if (status === 429) return 'The gateway is rate limiting; wait and try again.'
+  if (status === 501) return 'The gateway or its provider does not implement this feature.'
+  if (status === 502 || status === 503 || status === 504) return 'The gateway or the function behind it is unavailable; check "faas ready" and the gateway logs, then try again.'
+  if (status >= 500) return 'The gateway (or its provider) failed; check its logs, then try again.'
+  if (status === 400 || status === 422) return 'The gateway rejected the request; check the values given.'
+  return undefined
 }
 
 /** A body squeezed to one line, so errors stay one line. */
 export function oneLine(text: string, max = 300): string {
   const flat = text.replace(/\s+/g, ' ').trim()
   return flat.length > max ? flat.slice(0, max - 1) + '…' : flat
+}
+
+/** The transport error code (ECONNREFUSED, ETIMEDOUT, …) behind a FaasError from the client, if any. */
+export function transportCode(error: unknown): string | undefined {
+  const cause = (error as {cause?: {code?: string; name?: string}})?.cause
+  if (!cause) return undefined
+  if (cause.name === 'TimeoutError') return 'ETIMEDOUT'
+  return cause.code
+}
+
+/** True when the gateway could not be reached at all (further requests would fail the same way). */
+export function isUnreachable(error: unknown): boolean {
+  const code = transportCode(error)
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH'
 }

@@ -12,6 +12,7 @@
  *   await gw.close()
  */
 import http from 'node:http'
+import https from 'node:https'
 import type {AddressInfo, Socket} from 'node:net'
 
 import type {FunctionDeployment, FunctionNamespace, FunctionStatus, LogMessage} from '../../src/gateway/types.js'
@@ -82,6 +83,8 @@ export interface TestGatewayOptions {
   secretDeleteStatus?: number
   /** Keep request bodies in `requests` (default true; turn off for very large bodies). */
   recordBodies?: boolean
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: {key: string | Buffer; cert: string | Buffer}
 }
 
 export interface TestGateway {
@@ -467,7 +470,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     return send(res, {status: 404, body: 'not found\n'}, fault)
   }
 
-  const server = http.createServer((req, res) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       try {
         if (!res.headersSent) send(res, {status: 500, body: String((error as Error)?.stack ?? error)})
@@ -476,8 +479,9 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
         // the socket is gone already
       }
     })
-  })
-  server.on('connection', (s) => {
+  }
+  const server = opts.tls ? https.createServer({key: opts.tls.key, cert: opts.tls.cert}, listener) : http.createServer(listener)
+  server.on(opts.tls ? 'secureConnection' : 'connection', (s) => {
     sockets.add(s)
     s.once('close', () => sockets.delete(s))
   })
@@ -488,7 +492,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
   const port = (server.address() as AddressInfo).port
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     requests,
     functions,

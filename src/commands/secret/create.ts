@@ -1,0 +1,42 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../base-command.js'
+import {gatewayFlags, namespaceFlag} from '../../flags.js'
+
+export default class SecretCreate extends BaseCommand {
+  static override summary = 'Create a new secret'
+  static override description = 'Creates a secret from --from-literal, --from-file or stdin (exactly one of them).'
+  static override examples = [
+    '<%= config.bin %> secret create api-key --from-literal "$API_KEY"',
+    '<%= config.bin %> secret create tls-cert --from-file ./cert.pem -n staging',
+    'cat key.txt | <%= config.bin %> secret create api-key --replace',
+  ]
+
+  static override args = {name: Args.string({description: 'Name of the secret'})}
+
+  static override flags = {
+    ...gatewayFlags,
+    ...namespaceFlag,
+    'from-literal': Flags.string({description: 'Value of the secret'}),
+    'from-file': Flags.string({description: 'Path to the secret file'}),
+    trim: Flags.boolean({description: 'Trim whitespace from the start and end of the secret value', default: true, allowNo: true}),
+    replace: Flags.boolean({description: 'Update the secret when it already exists', default: false, allowNo: true}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(SecretCreate)
+    const {createSecret, readSecretValue, validateSecretName} = await import('../../gateway/secrets.js')
+    const {readStdinBuffer} = await import('../../gateway/stdin.js')
+    const name = validateSecretName(args.name)
+    if (flags['from-literal'] === undefined && flags['from-file'] === undefined && process.stdin.isTTY) this.note('Reading from STDIN - hit (Control + D) to stop.')
+    const value = await readSecretValue({literal: flags['from-literal'], file: flags['from-file'], trim: flags.trim, readStdin: readStdinBuffer})
+    const client = await this.gatewayClient({gatewayFlag: flags.gateway, token: flags.token, tlsNoVerify: flags['tls-no-verify']})
+    const {insecureGatewayWarning} = await import('../../gateway/notes.js')
+    const warning = insecureGatewayWarning(client.gateway, flags['tls-no-verify'])
+    if (warning) this.note(warning)
+    const {qualifiedName} = await import('../../gateway/http.js')
+    this.note(`Creating secret: ${qualifiedName(name, flags.namespace, true)}`)
+    const result = await createSecret(client, {name, namespace: flags.namespace, value, replace: flags.replace, onExists: () => this.note(`Secret ${name} already exists, updating...`)})
+    this.out(result.updated ? `Updated: ${result.statusLine}` : `Created: ${result.statusLine}`)
+  }
+}

@@ -1,0 +1,25 @@
+import {BaseCommand} from '../../base-command.js'
+import {gatewayFlags, jsonFlag, namespaceFlag} from '../../flags.js'
+
+export default class SecretList extends BaseCommand {
+  static override hiddenAliases = ['secret:ls']
+  static override summary = 'List all secrets'
+  static override description = 'Lists the names of the secrets of a namespace (never their values).'
+  static override examples = ['<%= config.bin %> secret list', '<%= config.bin %> secret ls -n staging -j']
+
+  static override flags = {...gatewayFlags, ...namespaceFlag, ...jsonFlag}
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(SecretList)
+    const client = await this.gatewayClient({gatewayFlag: flags.gateway, token: flags.token, tlsNoVerify: flags['tls-no-verify']})
+    const {insecureGatewayWarning} = await import('../../gateway/notes.js')
+    const warning = insecureGatewayWarning(client.gateway, flags['tls-no-verify'])
+    if (warning) this.note(warning)
+    const {listSecrets} = await import('../../gateway/secrets.js')
+    const secrets = await listSecrets(client, flags.namespace)
+    if (flags.json) return this.printJson(secrets)
+    if (secrets.length === 0) return this.note('No secrets found.')
+    const {renderSecretList} = await import('../../gateway/render-secrets.js')
+    process.stdout.write(renderSecretList(secrets))
+  }
+}

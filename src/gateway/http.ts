@@ -1,0 +1,39 @@
+/**
+ * Small helpers every gateway service shares: status checks, JSON bodies that may be malformed,
+ * and faas-cli's `name.namespace` display form.
+ */
+import {FaasError} from '../errors.js'
+import type {GatewayResponse} from './client.js'
+import {oneLine, unexpectedStatus} from './client.js'
+
+export function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300
+}
+
+/** The answer's JSON, or a one-line error saying the gateway sent something else. */
+export function parseJsonBody<T>(res: GatewayResponse, what: string): T {
+  try {
+    return JSON.parse(res.body) as T
+  } catch {
+    const sample = oneLine(res.body, 60)
+    throw new FaasError(`the gateway sent malformed JSON for ${what}${sample ? `: ${sample}` : ' (empty answer)'}`, {
+      hint: 'Is --gateway really an OpenFaaS gateway (and not a proxy or login page)? Try "faas ready" or check the gateway logs.',
+    })
+  }
+}
+
+/** Throws faas-cli's error for any status outside `ok`. */
+export function expectStatus(res: GatewayResponse, ok: readonly number[] = [200]): void {
+  if (!ok.includes(res.status)) throw unexpectedStatus(res)
+}
+
+/** `name.namespace` (faas-cli prints `name.` when the namespace is empty). */
+export function qualifiedName(name: string, namespace?: string, trailingDot = false): string {
+  if (namespace) return `${name}.${namespace}`
+  return trailingDot ? `${name}.` : name
+}
+
+/** The `?namespace=` query (left out when empty). */
+export function namespaceQuery(namespace?: string): Record<string, string> | undefined {
+  return namespace ? {namespace} : undefined
+}

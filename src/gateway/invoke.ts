@@ -1,0 +1,236 @@
+/**
+ * `invoke` (spec §5.1): stdin → the function → stdout, streamed both ways so a 10 MB body never
+ * sits in memory whole. Small bodies (the usual case) are sent with a Content-Length like
+ * faas-cli; a body longer than the first read-ahead goes out chunked as it arrives.
+ *
+ * `--sign` is the exception: the HMAC-SHA256 of the whole body must be in a header, and headers
+ * go out before the body, so a signed body is read whole first.
+ */
+import {createHmac} from 'node:crypto'
+import {once} from 'node:events'
+import {Readable} from 'node:stream'
+
+import {FaasError} from '../errors.js'
+import type {GatewayClient} from './client.js'
+import {oneLine, statusHint} from './client.js'
+import {chunkCollector} from './memory.js'
+
+export const INVOKE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+
+/** Read ahead this much of stdin: a body that ends within it gets a Content-Length. */
+const READ_AHEAD = 64 * 1024
+
+export interface InvokeInput {
+  name: string
+  /** `-n` > stack function namespace > openfaas-fn, resolved by the caller. */
+  namespace: string
+  method: string
+  contentType: string
+  /** True when --content-type was given explicitly (it then beats a -H Content-Type). */
+  contentTypeGiven: boolean
+  headers: string[]
+  query: string[]
+  async: boolean
+  sign?: string
+  key?: string
+  /** OpenFaaS IAM: exchange the saved OAuth2 token for a function-scoped one first. */
+  auth?: boolean
+  /** The saved OAuth2 id_token for the gateway (only needed with `auth`). */
+  idToken?: string
+  userAgent: string
+  body: NodeJS.ReadableStream
+  output: NodeJS.WritableStream
+  /** Called once when a `key=value` header (deprecated form) is seen. */
+  warn?: (text: string) => void
+}
+
+export interface InvokeResult {
+  status: number
+  async: boolean
+  callId?: string
+}
+
+/** `-H` values: `Key: Value`, or the deprecated `key=value`. */
+export function parseHeaders(values: readonly string[], warn?: (text: string) => void): Array<[string, string]> {
+  const out: Array<[string, string]> = []
+  let warned = false
+  for (const raw of values) {
+    const colon = raw.indexOf(':')
+    const eq = raw.indexOf('=')
+    let key: string
+    let value: string
+    if (colon > 0 && (eq < 0 || colon < eq)) {
+      key = raw.slice(0, colon).trim()
+      value = raw.slice(colon + 1).trim()
+    } else if (eq > 0) {
+      key = raw.slice(0, eq).trim()
+      value = raw.slice(eq + 1).trim()
+      if (!warned && warn) {
+        warn(`the -H key=value form is deprecated; write -H "${key}: ${value}"`)
+        warned = true
+      }
+    } else {
+      key = ''
+      value = ''
+    }
+    if (!key || /[\s:]/.test(key)) {
+      throw new FaasError(`The --header or -H flag must take the form of 'Key: Value' or 'key=value' (got ${JSON.stringify(raw)})`, {hint: 'For example: -H "X-Callback-Url: http://example.com/cb"'})
+    }
+    out.push([key, value])
+  }
+  return out
+}
+
+/** `--query` values: `key=value` (the §10 quirk named --header here; we name the right flag). */
+export function parseQuery(values: readonly string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = []
+  for (const raw of values) {
+    const eq = raw.indexOf('=')
+    if (eq <= 0 || eq === raw.length - 1) {
+      throw new FaasError(`the --query flag must take the form of key=value (got ${JSON.stringify(raw)})`, {hint: 'For example: --query repo=faas-cli --query org=openfaas'})
+    }
+    out.push([raw.slice(0, eq), raw.slice(eq + 1)])
+  }
+  return out
+}
+
+/** Everything that can be wrong with the flags, checked before stdin is read or a request made. */
+export function validateInvoke(input: Pick<InvokeInput, 'method' | 'headers' | 'query' | 'sign' | 'key'>, warn?: (text: string) => void) {
+  const method = input.method.toUpperCase()
+  if (!(INVOKE_METHODS as readonly string[]).includes(method)) {
+    // faas-cli silently exited 0 here (§10)
+    throw new FaasError(`the --method ${input.method} is not allowed: use one of ${INVOKE_METHODS.join(', ')}`)
+  }
+  if (Boolean(input.sign) !== Boolean(input.key)) {
+    throw new FaasError('Signing requires both --sign <header-value> and --key <key-value>', {hint: 'For example: --sign X-Hub-Signature --key "$WEBHOOK_SECRET"'})
+  }
+  return {method, headers: parseHeaders(input.headers, warn), query: parseQuery(input.query)}
+}
+
+/** The function's URL: the gateway's scheme and host (its path is replaced, like the Go SDK). */
+export function invokeUrl(gateway: string, name: string, namespace: string, async: boolean, query: Array<[string, string]>): string {
+  const origin = new URL(gateway).origin
+  const url = new URL(`${origin}/${async ? 'async-function' : 'function'}/${encodeURIComponent(name)}.${encodeURIComponent(namespace)}`)
+  // Go's url.Values.Encode: sorted by key
+  const sorted = [...query].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  for (const [k, v] of sorted) url.searchParams.append(k, v)
+  return url.toString()
+}
+
+async function readWhole(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer))
+  return Buffer.concat(chunks)
+}
+
+/**
+ * The body to send: a Buffer when stdin ends within the read-ahead, else a stream of the
+ * read-ahead followed by the rest of stdin.
+ */
+export async function requestBody(stream: NodeJS.ReadableStream): Promise<Buffer | Readable> {
+  const iterator = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]()
+  const head: Buffer[] = []
+  let size = 0
+  for (;;) {
+    const next = await iterator.next()
+    if (next.done) return Buffer.concat(head)
+    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value
+    head.push(chunk)
+    size += chunk.length
+    if (size >= READ_AHEAD) break
+  }
+  const collect = chunkCollector()
+  async function* rest(): AsyncGenerator<Buffer> {
+    yield Buffer.concat(head)
+    for (;;) {
+      const next = await iterator.next()
+      if (next.done) return
+      const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value
+      collect(chunk.length)
+      yield chunk
+    }
+  }
+  return Readable.from(rest(), {objectMode: false})
+}
+
+/** OpenFaaS IAM token exchange: the saved id token → a token for this one function. */
+async function exchangeToken(client: GatewayClient, idToken: string | undefined, name: string, namespace: string): Promise<string> {
+  if (!idToken) {
+    throw new FaasError('--auth needs an OAuth2 token saved for this gateway', {hint: 'Log in to OpenFaaS IAM first (faas-cli pro auth), or invoke without --auth.'})
+  }
+  const form = new URLSearchParams({
+    grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+    subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
+    subject_token: idToken,
+    audience: `${namespace}:${name}`,
+    scope: 'function',
+  })
+  const res = await client.request('POST', '/oauth/token', {
+    url: `${new URL(client.gateway).origin}/oauth/token`,
+    body: form.toString(),
+    headers: {'content-type': 'application/x-www-form-urlencoded'},
+    withAuth: false,
+  })
+  if (res.status !== 200) throw new FaasError(`token exchange failed with status code ${res.status}: ${oneLine(res.body)}`, {hint: 'Log in to OpenFaaS IAM again (faas-cli pro auth).'})
+  try {
+    const token = (JSON.parse(res.body) as {access_token?: string}).access_token
+    if (token) return token
+  } catch {
+    // fall through
+  }
+  throw new FaasError('token exchange answered without an access_token', {hint: 'Is the gateway running OpenFaaS IAM?'})
+}
+
+export async function invokeFunction(client: GatewayClient, input: InvokeInput): Promise<InvokeResult> {
+  const {method, headers, query} = validateInvoke(input, input.warn)
+  const url = invokeUrl(client.gateway, input.name, input.namespace, input.async, query)
+
+  const sendHeaders: Record<string, string> = {'user-agent': input.userAgent}
+  const headerContentType = headers.find(([k]) => k.toLowerCase() === 'content-type')
+  for (const [k, v] of headers) sendHeaders[k.toLowerCase()] = v
+  if (!headerContentType || input.contentTypeGiven) sendHeaders['content-type'] = input.contentType
+
+  let body: Buffer | Readable
+  if (input.sign && input.key) {
+    body = await readWhole(input.body)
+    sendHeaders[input.sign.toLowerCase()] = `sha256=${createHmac('sha256', input.key).update(body).digest('hex')}`
+  } else {
+    body = await requestBody(input.body)
+  }
+  if (Buffer.isBuffer(body)) sendHeaders['content-length'] = String(body.length)
+  const sendBody = Buffer.isBuffer(body) && body.length === 0 && (method === 'GET' || method === 'DELETE') ? undefined : body
+
+  if (input.auth) sendHeaders.authorization = `Bearer ${await exchangeToken(client, input.idToken, input.name, input.namespace)}`
+
+  const res = await client.stream(method, '', {url, body: sendBody, headers: sendHeaders, withAuth: false, timeoutMs: 0, headersTimeoutMs: 60_000})
+  if (res.status < 200 || res.status >= 300) {
+    const text = await readLimited(res.body, 64 * 1024).catch(() => '')
+    const realm = String(res.headers['www-authenticate'] ?? '')
+    const hint = res.status === 401 && /IAM function invoke/i.test(realm)
+      ? 'The function needs an OpenFaaS IAM token: pass --auth.'
+      : statusHint(res.status)
+    throw new FaasError(`Server returned unexpected status code: ${res.status} - ${oneLine(text)}`, {hint})
+  }
+  const collect = chunkCollector()
+  try {
+    for await (const chunk of res.body) {
+      if (!input.output.write(chunk as Buffer)) await once(input.output, 'drain')
+      collect((chunk as Buffer).length)
+    }
+  } catch (error) {
+    throw client.transportError(error, url)
+  }
+  const callId = res.headers['x-call-id']
+  return {status: res.status, async: input.async, callId: Array.isArray(callId) ? callId[0] : callId}
+}
+
+async function readLimited(stream: Readable, max: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const c of stream) {
+    const chunk = c as Buffer
+    if (size < max) chunks.push(chunk.subarray(0, max - size))
+    size += chunk.length
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}

@@ -1,0 +1,99 @@
+/** Text for `list` and `describe`, in faas-cli's layout (spec §5.1). */
+import {tabwrite} from '../ui/tabwriter.js'
+import type {FunctionDescription} from './functions.js'
+import type {FunctionStatus} from './types.js'
+
+function padEnd(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length)
+}
+
+/** Go's `time.Time.String()` for an RFC3339 timestamp: `2024-01-02 03:04:05 +0000 UTC`. */
+export function goTimeString(rfc3339: string | undefined): string {
+  const m = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/.exec(rfc3339 ?? '')
+  if (!m) return '0001-01-01 00:00:00 +0000 UTC'
+  const fraction = m[3] ? m[3].replace(/0+$/, '').replace(/^\.$/, '') : ''
+  const zone = !m[4] || m[4].toUpperCase() === 'Z' ? '+0000 UTC' : (() => {
+    const off = m[4].replace(':', '')
+    return `${off} ${off}`
+  })()
+  return `${m[1]} ${m[2]}${fraction} ${zone}`
+}
+
+/** `list` (default, `-v`, `-q`). */
+export function renderFunctionList(list: readonly FunctionStatus[], options: {verbose?: boolean; quiet?: boolean} = {}): string {
+  const parts: string[] = []
+  if (options.quiet) {
+    for (const f of list) parts.push(`${f.name}\n`)
+    return parts.join('')
+  }
+  if (options.verbose) {
+    let imageWidth = 40
+    for (const f of list) if ((f.image ?? '').length > imageWidth) imageWidth = (f.image ?? '').length
+    parts.push(`${padEnd('Function', 30)}\t${padEnd('Image', imageWidth)}\t${padEnd('Invocations', 15)}\t${padEnd('Replicas', 5)}\t${padEnd('CreatedAt', 5)}\n`)
+    for (const f of list) {
+      parts.push(`${padEnd(f.name, 30)}\t${padEnd(f.image ?? '', imageWidth)}\t${padEnd(String(Math.trunc(f.invocationCount ?? 0)), 15)}\t${padEnd(String(f.replicas ?? 0), 5)}\t\t${padEnd(goTimeString(f.createdAt), 5)}\n`)
+    }
+    return parts.join('')
+  }
+  parts.push(`${padEnd('Function', 30)}\t${padEnd('Invocations', 15)}\t${padEnd('Replicas', 5)}\n`)
+  for (const f of list) parts.push(`${padEnd(f.name, 30)}\t${padEnd(String(Math.trunc(f.invocationCount ?? 0)), 15)}\t${padEnd(String(f.replicas ?? 0), 5)}\n`)
+  return parts.join('')
+}
+
+function mapLines(title: string, map: Record<string, string | undefined> | undefined, verbose: boolean, out: string[]): void {
+  const keys = Object.keys(map ?? {}).sort()
+  if (keys.length === 0) {
+    if (verbose) out.push(`${title}:\t <none>`)
+    return
+  }
+  out.push(`${title}:`)
+  for (const k of keys) out.push(`\t ${k}: ${map![k] ?? ''}`)
+}
+
+function listLines(title: string, values: readonly string[] | undefined, verbose: boolean, out: string[]): void {
+  if (!values?.length) {
+    if (verbose) out.push(`${title}:\t <none>`)
+    return
+  }
+  out.push(`${title}:`)
+  for (const v of values) out.push(`\t - ${v}`)
+}
+
+function resourceLines(title: string, r: {cpu?: string; memory?: string} | undefined, verbose: boolean, out: string[]): void {
+  if (!r?.cpu && !r?.memory) {
+    if (verbose) out.push(`${title}:\t <none>`)
+    return
+  }
+  out.push(`${title}:`)
+  if (r.cpu) out.push(`\t CPU: ${r.cpu}`)
+  if (r.memory) out.push(`\t Memory: ${r.memory}`)
+}
+
+/** `describe` text: faas-cli's labels, tabwriter-aligned, empty sections only with `-v`. */
+export function renderFunctionDescription(d: FunctionDescription, verbose = false): string {
+  const out: string[] = []
+  out.push(`Name:\t${d.name}`)
+  out.push(`Status:\t${d.Status}`)
+  out.push(`Replicas:\t${d.replicas ?? 0}`)
+  out.push(`Available Replicas:\t${d.availableReplicas ?? 0}`)
+  out.push(`Invocations:\t${d.InvocationCount}`)
+  out.push(`Image:\t${d.image ?? ''}`)
+  out.push(`Function Process:\t${d.envProcess || '<default>'}`)
+  out.push(`URL:\t${d.URL}`)
+  out.push(`Async URL:\t${d.AsyncURL}`)
+  mapLines('Labels', d.labels, verbose, out)
+  mapLines('Annotations', d.annotations, verbose, out)
+  mapLines('Environment', d.envVars, verbose, out)
+  listLines('Constraints', d.constraints, verbose, out)
+  listLines('Secrets', d.secrets, verbose, out)
+  resourceLines('Requests', d.requests, verbose, out)
+  resourceLines('Limits', d.limits, verbose, out)
+  if (d.usage && (d.usage.totalMemoryBytes !== undefined || d.usage.cpu !== undefined)) {
+    out.push('Usage:')
+    out.push(`  RAM:\t ${((d.usage.totalMemoryBytes ?? 0) / 1024 / 1024).toFixed(2)} MB`)
+    out.push(`  CPU:\t ${Math.round(d.usage.cpu ?? 0)} Mi`)
+  } else if (verbose) {
+    out.push('Usage:\t <none>')
+  }
+  return tabwrite(out.join('\n') + '\n', {padding: 1, tabIndent: true})
+}
