@@ -60,6 +60,21 @@ await esbuild.build({
   logLevel: 'warning',
 })
 
+// `faas new NAME --lang LANG` fast path (bin/run.js tries it before loading oclif): one small
+// file, as every module and built-in loaded counts at start-up (it only handles templates that
+// are local or shipped; libraries it may need, like yaml, stay external in node_modules).
+await esbuild.build({
+  entryPoints: {new: 'src/templates/fast-new.ts'},
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  outdir: 'dist/bundle',
+  packages: 'external',
+  logLevel: 'warning',
+})
+
 run(process.execPath, ['node_modules/oclif/bin/run.js', 'manifest'])
 
 // the commit `faas version` reports (dev outside a git checkout)

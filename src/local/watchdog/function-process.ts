@@ -8,6 +8,7 @@ import {EventEmitter} from 'node:events'
 import net from 'node:net'
 import {type LogSink, relayLines} from './logs.js'
 import {splitFprocess} from './config.js'
+import {spawnErrorText} from './spawn-pool.js'
 
 export interface FunctionProcessOptions {
   fprocess: string
@@ -22,6 +23,8 @@ export interface FunctionProcessOptions {
   onExit?: (info: ExitInfo) => void
   /** Give up waiting for the port after this long (the process keeps running). */
   startupTimeoutMs?: number
+  /** Runs before each restart (e.g. to move the function to a fresh port). */
+  beforeRestart?: () => Promise<void>
 }
 
 export interface ExitInfo {
@@ -98,7 +101,7 @@ export class FunctionProcess extends EventEmitter {
     relayLines(child.stderr!, 'stderr', sink, this.opts.logBufferSize)
     let spawnError: string | undefined
     child.on('error', (err: NodeJS.ErrnoException) => {
-      spawnError = err.code === 'ENOENT' ? `exec: "${file}": executable file not found in $PATH` : err.message
+      spawnError = spawnErrorText(err, file, this.opts.cwd)
       if (child.exitCode === null && child.signalCode === null && child.pid === undefined) {
         this.exited(gen, {code: null, signal: null, error: spawnError, lastOutput: [...this.tail], beforeReady: true})
       }
@@ -180,7 +183,11 @@ export class FunctionProcess extends EventEmitter {
     this.opts.logs('stderr', `function process ${reason}; restarting${delay ? ` in ${delay} ms` : ''}`)
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined
-      if (this.state === 'exited') this.start()
+      if (this.state !== 'exited') return
+      const before = this.opts.beforeRestart?.() ?? Promise.resolve()
+      before.catch(() => {}).then(() => {
+        if (this.state === 'exited') this.start()
+      })
     }, delay)
   }
 

@@ -5,6 +5,7 @@
 import http, {type IncomingMessage, type ServerResponse} from 'node:http'
 import net from 'node:net'
 import type {Duplex} from 'node:stream'
+import {freeLoopbackPort} from './ports.js'
 import {formatSeconds, parseGoDuration} from '../duration.js'
 import type {WatchdogConfig} from './config.js'
 import {describeExit, type ExitInfo, FunctionProcess} from './function-process.js'
@@ -23,6 +24,11 @@ export interface HttpModeOptions {
   onProcessExit?: (info: ExitInfo) => void
   /** Name used in error bodies, e.g. `hello.openfaas-fn`. */
   label: string
+  /**
+   * The variable that tells the function its port (the gateway picked a free one). Set, a
+   * restarted process gets a fresh port, so a port taken meanwhile can't cause a crash loop.
+   */
+  portEnv?: string
 }
 
 /** How long a request waits for a (re)starting function when no exec_timeout applies. */
@@ -32,7 +38,7 @@ export class HttpMode {
   readonly process: FunctionProcess
   private readonly agent: http.Agent
   private readonly upstreamHost: string
-  private readonly upstreamPort: number
+  private upstreamPort: number
   private readonly basePath: string
   private exitedCleanly = false
 
@@ -42,11 +48,22 @@ export class HttpMode {
     this.upstreamPort = Number(url.port || 80)
     this.basePath = url.pathname.replace(/\/$/, '')
     this.agent = new http.Agent({keepAlive: true, maxSockets: Number.POSITIVE_INFINITY, maxFreeSockets: 1024, scheduling: 'lifo'})
+    const upstream = {host: this.upstreamHost, port: this.upstreamPort}
+    const portEnv = opts.portEnv
     this.process = new FunctionProcess({
       fprocess: opts.config.fprocess,
       env: opts.env,
       cwd: opts.cwd,
-      upstream: {host: this.upstreamHost, port: this.upstreamPort},
+      upstream,
+      beforeRestart: portEnv
+        ? async () => {
+            const port = await freeLoopbackPort()
+            opts.env[portEnv] = String(port)
+            opts.env.upstream_url = `http://${this.upstreamHost}:${port}`
+            upstream.port = port
+            this.upstreamPort = port
+          }
+        : undefined,
       logs: opts.logs,
       logBufferSize: opts.config.logBufferSize,
       restart: opts.restart,
@@ -179,7 +196,12 @@ export class HttpMode {
         upReq.destroy()
       }
     })
-    if (this.opts.config.bufferHttp) {
+    const h = req.headers
+    if (h['content-length'] === undefined && h['transfer-encoding'] === undefined) {
+      // No body (most GETs): send the request at once, in one write with its headers.
+      req.resume()
+      upReq.end()
+    } else if (this.opts.config.bufferHttp) {
       const chunks: Buffer[] = []
       req.on('data', (c: Buffer) => chunks.push(c))
       req.on('end', () => upReq.end(Buffer.concat(chunks)))

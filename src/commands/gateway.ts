@@ -1,0 +1,51 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../base-command.js'
+
+export default class Gateway extends BaseCommand {
+  static override summary = 'Run a local OpenFaaS-compatible gateway (no Docker, no Kubernetes)'
+  static override description = [
+    'Serves the OpenFaaS provider API and the /function/<name> routes from processes on this machine,',
+    'so "faas up", "faas deploy", "faas invoke", "faas logs", secrets and namespaces work without',
+    'containers. Functions run what "faas build --builder host" recorded for their image.',
+    'Deployed functions, secrets and namespaces are kept in --data-dir and come back after a restart.',
+    'Runs in the foreground until Ctrl-C.',
+  ].join('\n')
+
+  static override examples = [
+    '<%= config.bin %> gateway',
+    '<%= config.bin %> gateway --port 8081 --data-dir ./.faas-gateway',
+    'FAAS_GATEWAY_PASSWORD=secret <%= config.bin %> gateway --basic-auth',
+  ]
+
+  static override flags = {
+    port: Flags.integer({char: 'p', description: 'Port to listen on (0 = any free port)', default: 8080}),
+    host: Flags.string({description: 'Address to listen on', default: '127.0.0.1'}),
+    'data-dir': Flags.string({description: 'Where deployments, secrets and namespaces are kept (default: $XDG_DATA_HOME/faas/gateway, else ~/.local/share/faas/gateway)'}),
+    'basic-auth': Flags.boolean({description: 'Require basic auth on /system/* (log in with "faas login")', default: false, allowNo: true}),
+    'basic-auth-user': Flags.string({description: 'User name for --basic-auth', default: 'admin', env: 'FAAS_GATEWAY_USER'}),
+    'basic-auth-password': Flags.string({description: 'Password for --basic-auth (default: generated and kept in the data dir)', env: 'FAAS_GATEWAY_PASSWORD'}),
+    'max-body-size': Flags.string({description: 'Largest request body a function accepts before 413 (e.g. 10Mi; 0 = no limit); a function may set max_request_body', default: '64Mi'}),
+    'async-concurrency': Flags.integer({description: 'Asynchronous calls run at the same time', default: 1, min: 1}),
+    quiet: Flags.boolean({char: 'q', description: 'Do not print gateway events', default: false, allowNo: true}),
+    'function-logs': Flags.boolean({description: 'Also print what the functions write (always available with "faas logs")', default: false, allowNo: true}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Gateway)
+    const {runGateway} = await import('../local/gateway/run.js')
+    await runGateway({
+      port: flags.port,
+      host: flags.host,
+      dataDir: flags['data-dir'],
+      basicAuth: flags['basic-auth'],
+      user: flags['basic-auth-user'],
+      password: flags['basic-auth-password'],
+      maxBodySize: flags['max-body-size'],
+      asyncConcurrency: flags['async-concurrency'],
+      quiet: flags.quiet,
+      functionLogs: flags['function-logs'],
+      version: this.config.version,
+    })
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * One deployed function in the embedded gateway: its deployment, the built function it runs,
+ * and its replicas. Each replica is an in-process watchdog (so a request costs one proxy hop)
+ * driving its own function process(es); a crashing process is restarted by its replica and
+ * never affects other replicas or functions. Requests are spread round-robin over replicas.
+ */
+import {promises as fs} from 'node:fs'
+import path from 'node:path'
+import type {FunctionDeployment} from '../../gateway/types.js'
+import type {ImageIndexEntry} from '../image-index.js'
+import {readWatchdogConfig, WATCHDOG_ENV_KEYS} from '../watchdog/config.js'
+import {freeLoopbackPort} from '../watchdog/ports.js'
+import {Watchdog} from '../watchdog/watchdog.js'
+import {LogStore} from './log-store.js'
+
+export const DEFAULT_NAMESPACE = 'openfaas-fn'
+
+export interface RuntimeSettings {
+  /** Environment every function inherits (PATH, HOME, ...), without watchdog variables. */
+  baseEnv: Record<string, string>
+  /** Default `max_request_body` when the function sets none (0 = no limit). */
+  maxRequestBodyBytes: number
+  /** Where gateway events about functions are reported (besides the function's logs). */
+  onEvent?: (fn: string, message: string) => void
+  /** Every line a function process writes (besides the function's log store). */
+  onLog?: (fn: string, instance: string, line: string) => void
+}
+
+export interface Replica {
+  id: string
+  watchdog: Watchdog
+}
+
+
+export function baseEnvironment(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const skip = new Set<string>(WATCHDOG_ENV_KEYS)
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(source)) {
+    if (v === undefined || skip.has(k) || k.startsWith('Http_')) continue
+    env[k] = v
+  }
+  return env
+}
+
+/**
+ * The environment of one function process, in container order: inherited basics, then the
+ * image's settings (mode, fprocess, the template's environment), then the deployment's envVars
+ * and envProcess; then what the runtime decides (secrets path, name, the loopback port of an
+ * http-mode function).
+ */
+export async function functionEnvironment(input: {
+  baseEnv: Record<string, string>
+  build: ImageIndexEntry
+  envVars?: Record<string, string>
+  envProcess?: string
+  secretsDir?: string
+  name: string
+  namespace: string
+  maxRequestBodyBytes?: number
+  /** Fixed port for an http-mode function (default: a free one). */
+  port?: number
+}): Promise<Record<string, string>> {
+  const b = input.build
+  const env: Record<string, string> = {
+    ...input.baseEnv,
+    mode: b.mode,
+    fprocess: b.run,
+    ...b.environment,
+    ...(input.envVars ?? {}),
+  }
+  if (input.envProcess && input.envProcess !== b.image_fprocess) env.fprocess = input.envProcess
+  if (env.max_request_body === undefined && input.maxRequestBodyBytes && input.maxRequestBodyBytes > 0) {
+    env.max_request_body = String(input.maxRequestBodyBytes)
+  }
+  if (input.secretsDir) env.OPENFAAS_SECRETS_PATH = input.secretsDir
+  env.OPENFAAS_NAME = input.name
+  env.OPENFAAS_NAMESPACE = input.namespace
+  if (env.mode === 'http' && b.port_env) {
+    const port = input.port ?? (await freeLoopbackPort())
+    env[b.port_env] = String(port)
+    env.upstream_url = `http://127.0.0.1:${port}`
+  }
+  if (env.mode === 'static') {
+    const p = env.static_path
+    if (!p) env.static_path = path.join(b.dir, 'public')
+    else if (!path.isAbsolute(p)) env.static_path = path.join(b.dir, p)
+    else if (p === '/home/app/public' && !(await exists(p))) env.static_path = path.join(b.dir, 'public')
+  }
+  return env
+}
+
+export class FunctionRuntime {
+  readonly logs = new LogStore()
+  replicas: Replica[] = []
+  /** Desired replicas (what scale-function set). */
+  desired: number
+  invocations = 0
+  private rr = 0
+  private nextReplica = 1
+  private scaling?: Promise<void>
+  private stopped = false
+
+  constructor(
+    readonly name: string,
+    readonly namespace: string,
+    public deployment: FunctionDeployment,
+    public build: ImageIndexEntry,
+    public readonly createdAt: string,
+    private readonly secretsDir: string,
+    private readonly settings: RuntimeSettings,
+    desired = 1,
+  ) {
+    this.desired = desired
+  }
+
+  get label(): string {
+    return `${this.name}.${this.namespace}`
+  }
+
+  get availableReplicas(): number {
+    let n = 0
+    for (const r of this.replicas) if (r.watchdog.isReady) n++
+    return n
+  }
+
+  event(message: string): void {
+    this.logs.append('gateway', message)
+    this.settings.onEvent?.(this.label, message)
+  }
+
+  /** The environment of a new replica. */
+  private replicaEnvironment(): Promise<Record<string, string>> {
+    return functionEnvironment({
+      baseEnv: this.settings.baseEnv,
+      build: this.build,
+      envVars: this.deployment.envVars,
+      envProcess: this.deployment.envProcess,
+      secretsDir: this.secretsDir,
+      name: this.name,
+      namespace: this.namespace,
+      maxRequestBodyBytes: this.settings.maxRequestBodyBytes,
+    })
+  }
+
+  private async createReplica(): Promise<Replica> {
+    const id = `${this.name}-${this.nextReplica++}`
+    const env = await this.replicaEnvironment()
+    const config = readWatchdogConfig(env)
+    // The gateway serves on its own port; the watchdog's port and lock file don't apply here.
+    const watchdog = new Watchdog({
+      config,
+      env,
+      cwd: this.build.dir,
+      logs: (_stream, line) => {
+        this.logs.append(id, line)
+        this.settings.onLog?.(this.name, id, line)
+      },
+      errorStyle: 'gateway',
+      restart: true,
+      label: this.label,
+      portEnv: this.build.port_env,
+      onProcessExit: () => {},
+    })
+    watchdog.start()
+    return {id, watchdog}
+  }
+
+  /** Starts or stops replicas to match `n` (0 stops all). */
+  async scale(n: number): Promise<void> {
+    this.desired = n
+    const run = async () => {
+      while (!this.stopped && this.replicas.length < this.desired) this.replicas.push(await this.createReplica())
+      const extra = this.replicas.splice(this.desired)
+      await Promise.all(extra.map((r) => this.retire(r)))
+    }
+    // Scale operations run one after another, so concurrent calls can't over- or under-shoot.
+    const prev = this.scaling ?? Promise.resolve()
+    const next = prev.then(run, run)
+    this.scaling = next
+    try {
+      await next
+    } finally {
+      if (this.scaling === next) this.scaling = undefined
+    }
+  }
+
+  /** New replicas for a new deployment or build; the old ones finish their requests, then stop. */
+  async replace(deployment: FunctionDeployment, build: ImageIndexEntry): Promise<void> {
+    this.deployment = deployment
+    this.build = build
+    const count = this.replicas.length
+    const fresh: Replica[] = []
+    for (let i = 0; i < count; i++) fresh.push(await this.createReplica())
+    const old = this.replicas
+    this.replicas = fresh
+    void Promise.all(old.map((r) => this.retire(r)))
+  }
+
+  private async retire(r: Replica, graceMs = 2000): Promise<void> {
+    await r.watchdog.drain(Math.min(r.watchdog.config.writeTimeoutMs, 30_000))
+    await r.watchdog.stop(graceMs)
+  }
+
+  /**
+   * The replica for the next request: round-robin, preferring ready replicas. Scales up from
+   * zero first (to max(1, com.openfaas.scale.min)); concurrent cold starts share one scale-up.
+   */
+  async pick(): Promise<Replica | undefined> {
+    if (this.replicas.length === 0) {
+      if (this.stopped) return undefined
+      if (!this.scaling) {
+        const min = Number(this.deployment.labels?.['com.openfaas.scale.min'] ?? 1)
+        this.event(`scaling from zero to ${Math.max(1, Number.isFinite(min) ? min : 1)} replica(s)`)
+        void this.scale(Math.max(1, Number.isFinite(min) ? Math.floor(min) : 1))
+      }
+      while (this.scaling && this.replicas.length === 0) await this.scaling.catch(() => {})
+      if (this.replicas.length === 0) return undefined
+    }
+    return this.pickNow()
+  }
+
+  /** Synchronous pick when replicas exist (the fast path). */
+  pickNow(): Replica | undefined {
+    const rs = this.replicas
+    const n = rs.length
+    if (n === 0) return undefined
+    if (n === 1) return rs[0]
+    for (let i = 0; i < n; i++) {
+      const r = rs[(this.rr + i) % n]
+      if (r.watchdog.isReady) {
+        this.rr = (this.rr + i + 1) % n
+        return r
+      }
+    }
+    const r = rs[this.rr % n]
+    this.rr = (this.rr + 1) % n
+    return r
+  }
+
+  /** Resident memory of the function processes (Linux /proc), for `usage`. */
+  async memoryBytes(): Promise<number | undefined> {
+    let total = 0
+    let any = false
+    for (const r of this.replicas) {
+      const pid = r.watchdog.pid
+      if (!pid) continue
+      try {
+        const status = await fs.readFile(`/proc/${pid}/status`, 'utf8')
+        const m = /VmRSS:\s+(\d+)\s+kB/.exec(status)
+        if (m) {
+          total += Number(m[1]) * 1024
+          any = true
+        }
+      } catch {
+        // not Linux, or the process just exited
+      }
+    }
+    return any ? total : undefined
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    const rs = this.replicas
+    this.replicas = []
+    await Promise.all(rs.map((r) => r.watchdog.stop(2000)))
+    this.logs.close()
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.access(p)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * The fork-per-request modes (spec §1.2, §1.3, §1.5): every request starts the function process
+ * with the request in `Http_*` variables and the body on stdin; stdout is the answer.
+ *  - streaming:   body piped in as it arrives, stdout streamed out, status always 200;
+ *  - serializing: body and output buffered, 500 with the Go error text on failure;
+ *  - classic:     the classic watchdog: 500 with error + output, 408 on exec_timeout.
+ */
+import {spawn, type ChildProcess} from 'node:child_process'
+import type {IncomingMessage, ServerResponse} from 'node:http'
+import {formatSeconds} from '../duration.js'
+import {cgiEnvironment, parsedContentLength} from './cgi-env.js'
+import {splitFprocess, type WatchdogConfig} from './config.js'
+import {type LogSink, relayLines} from './logs.js'
+import {sendText} from './respond.js'
+import {runHere, sharedSpawnPool, spawnErrorText, type SpawnJob, type SpawnResult} from './spawn-pool.js'
+import type {ErrorStyle, RequestContext} from './types.js'
+
+export interface ForkModeOptions {
+  config: WatchdogConfig
+  env: Record<string, string>
+  cwd?: string
+  logs: LogSink
+  errorStyle: ErrorStyle
+  label: string
+}
+
+const CLASSIC_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
+
+interface Spawned {
+  child?: ChildProcess
+  /** Go's error text for a failed start. */
+  spawnError?: Promise<string | undefined>
+}
+
+export class ForkMode {
+  private readonly file: string
+  private readonly args: string[]
+
+  constructor(private readonly opts: ForkModeOptions) {
+    const {file, args} = splitFprocess(opts.config.fprocess)
+    this.file = file
+    this.args = args
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
+    switch (this.opts.config.mode) {
+      case 'streaming':
+        this.streaming(req, res, ctx)
+        return
+      case 'serializing':
+        this.serializing(req, res, ctx)
+        return
+      default:
+        this.classic(req, res, ctx)
+    }
+  }
+
+  private environment(req: IncomingMessage, ctx: RequestContext, flavour: 'of-watchdog' | 'classic'): Record<string, string> {
+    const raw = ctx.requestHeaders ? [...req.rawHeaders, ...ctx.requestHeaders] : req.rawHeaders
+    if (flavour === 'classic' && !this.opts.config.cgiHeaders) return this.opts.env
+    const cgi = cgiEnvironment(
+      {
+        method: req.method ?? 'GET',
+        rawHeaders: raw,
+        path: ctx.decodedPath,
+        query: ctx.query,
+        host: req.headers.host,
+        contentLength: parsedContentLength(req.rawHeaders),
+      },
+      flavour,
+    )
+    return {...this.opts.env, ...cgi}
+  }
+
+  private spawnChild(env: Record<string, string>): Spawned {
+    let child: ChildProcess
+    try {
+      child = spawn(this.file, this.args, {cwd: this.opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe']})
+    } catch (err) {
+      return {spawnError: Promise.resolve((err as Error).message)}
+    }
+    const spawnError = new Promise<string | undefined>((resolve) => {
+      child.once('error', (err: NodeJS.ErrnoException) => {
+        resolve(spawnErrorText(err, this.file, this.opts.cwd))
+      })
+      child.once('spawn', () => resolve(undefined))
+    })
+    child.stdin!.on('error', () => {})
+    return {child, spawnError}
+  }
+
+  private killTimer(child: ChildProcess | undefined, onKill: () => void): NodeJS.Timeout | undefined {
+    const ms = this.opts.config.execTimeoutMs
+    if (!child || ms <= 0) return undefined
+    return setTimeout(() => {
+      onKill()
+      child.kill('SIGKILL')
+    }, ms)
+  }
+
+  private streaming(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
+    const {child, spawnError} = this.spawnChild(this.environment(req, ctx, 'of-watchdog'))
+    const headers = [...(ctx.responseHeaders ?? []), 'Content-Type', this.opts.config.contentType ?? 'application/octet-stream']
+    res.writeHead(200, headers)
+    if (!child) {
+      void spawnError!.then((e) => this.opts.logs('stderr', `error starting function process: ${e}`))
+      res.end()
+      return
+    }
+    void spawnError!.then((e) => {
+      if (e) this.opts.logs('stderr', `error starting function process: ${e}`)
+    })
+    relayLines(child.stderr!, 'stderr', this.opts.logs, this.opts.config.logBufferSize)
+    const timer = this.killTimer(child, () => this.opts.logs('stderr', `function process killed after exec_timeout (${formatSeconds(this.opts.config.execTimeoutMs)}s)`))
+    req.pipe(child.stdin!)
+    child.stdout!.pipe(res)
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer)
+      if (code !== 0 && code !== null) this.opts.logs('stderr', `function process exit status ${code}`)
+      else if (signal) this.opts.logs('stderr', `function process signal: ${signalText(signal)}`)
+      if (!res.writableEnded) res.end()
+    })
+    res.on('close', () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    })
+  }
+
+  private runBuffered(env: Record<string, string>, input: Buffer, mergeStderr: boolean, res: ServerResponse): Promise<SpawnResult> {
+    const job: SpawnJob = {
+      file: this.file,
+      args: this.args,
+      env,
+      cwd: this.opts.cwd,
+      input,
+      timeoutMs: this.opts.config.execTimeoutMs,
+      mergeStderr,
+    }
+    const pool = sharedSpawnPool()
+    const running = pool ? pool.run(job) : runHere(job)
+    // The caller went away: don't let the function run on for nobody.
+    res.on('close', () => {
+      if (!res.writableFinished) running.kill()
+    })
+    return running.result
+  }
+
+  private logStderr(stderr: Buffer): void {
+    if (stderr.length === 0) return
+    for (const line of stderr.toString('utf8').split('\n')) if (line) this.opts.logs('stderr', line)
+  }
+
+  private serializing(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
+    const started = performance.now()
+    const env = this.environment(req, ctx, 'of-watchdog')
+    const cap = parsedContentLength(req.rawHeaders)
+    readBody(req, cap > 0 ? cap : Number.POSITIVE_INFINITY, async (body) => {
+      const r = await this.runBuffered(env, body, false, res)
+      this.logStderr(r.stderr)
+      const headers = [...(ctx.responseHeaders ?? []), 'X-Duration-Seconds', formatSeconds(performance.now() - started)]
+      let failure: string | undefined
+      if (r.spawnError) failure = r.spawnError
+      else if (r.code !== 0) failure = r.signal ? `signal: ${signalText(r.signal as NodeJS.Signals)}` : `exit status ${r.code}`
+      else if (r.stdinError) failure = r.stdinError
+      if (failure) {
+        this.opts.logs('stderr', `function process failed: ${failure}`)
+        sendText(res, 500, failure, headers)
+        return
+      }
+      sendText(res, 200, r.stdout, headers, this.opts.config.contentType ?? 'application/octet-stream')
+    })
+  }
+
+  private classic(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
+    const started = performance.now()
+    if (!CLASSIC_METHODS.has(req.method ?? '')) {
+      req.resume()
+      sendText(res, 405, '', ctx.responseHeaders, '')
+      return
+    }
+    const cfg = this.opts.config
+    const env = this.environment(req, ctx, 'classic')
+    readBody(req, Number.POSITIVE_INFINITY, async (body, error) => {
+      if (error) {
+        sendText(res, 400, `${error}\n`, ctx.responseHeaders)
+        return
+      }
+      const input = cfg.marshalRequest ? Buffer.from(JSON.stringify(marshalRequest(req, body))) : body
+      const r = await this.runBuffered(env, input, cfg.combineOutput, res)
+      this.logStderr(r.stderr)
+      const headers = [...(ctx.responseHeaders ?? []), 'X-Duration-Seconds', formatSeconds(performance.now() - started)]
+      if (r.timedOut) {
+        this.opts.logs('stderr', `Killed process: ${this.file} after exec_timeout`)
+        sendText(res, 408, 'Killed process.\n', headers)
+        return
+      }
+      if (r.spawnError) {
+        sendText(res, 500, `${r.spawnError}\n`, headers)
+        return
+      }
+      if (r.code !== 0) {
+        const text = r.signal ? `signal: ${signalText(r.signal as NodeJS.Signals)}` : `exit status ${r.code}`
+        sendText(res, 500, Buffer.concat([Buffer.from(`${text}\n`), r.stdout]), headers)
+        return
+      }
+      const ct = cfg.contentType ?? req.headers['content-type'] ?? sniffContentType(r.stdout)
+      sendText(res, 200, r.stdout, headers, ct)
+    })
+  }
+}
+
+/** Go's names for the signals a function is usually killed with. */
+function signalText(signal: NodeJS.Signals): string {
+  const names: Partial<Record<NodeJS.Signals, string>> = {
+    SIGKILL: 'killed', SIGTERM: 'terminated', SIGINT: 'interrupt', SIGSEGV: 'segmentation fault',
+    SIGABRT: 'aborted', SIGPIPE: 'broken pipe', SIGHUP: 'hangup', SIGQUIT: 'quit',
+  }
+  return names[signal] ?? signal
+}
+
+function readBody(req: IncomingMessage, cap: number, done: (body: Buffer, error?: string) => void): void {
+  const chunks: Buffer[] = []
+  let size = 0
+  req.on('data', (c: Buffer) => {
+    if (size >= cap) return
+    if (size + c.length > cap) c = c.subarray(0, cap - size)
+    size += c.length
+    chunks.push(c)
+  })
+  req.on('end', () => done(Buffer.concat(chunks, size)))
+  req.on('error', (err) => done(Buffer.alloc(0), err.message))
+}
+
+/** `marshal_request=true`: `{"header":{"Canonical-Name":["v"]},"body":{"raw":"<base64>"}}`. */
+function marshalRequest(req: IncomingMessage, body: Buffer): unknown {
+  const header: Record<string, string[]> = {}
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]
+      .toLowerCase()
+      .replace(/(^|-)([a-z])/g, (_m, sep: string, ch: string) => sep + ch.toUpperCase())
+    if (name === 'Host') continue
+    ;(header[name] ??= []).push(req.rawHeaders[i + 1])
+  }
+  return {header, body: {raw: body.toString('base64')}}
+}
+
+/** A small version of Go's http.DetectContentType for the classic watchdog's fallback. */
+export function sniffContentType(body: Buffer): string {
+  if (body.length === 0) return 'text/plain; charset=utf-8'
+  const head = body.subarray(0, 512)
+  const text = head.toString('latin1').trimStart().toLowerCase()
+  if (text.startsWith('<!doctype html') || text.startsWith('<html') || text.startsWith('<head') || text.startsWith('<body')) {
+    return 'text/html; charset=utf-8'
+  }
+  if (text.startsWith('<?xml')) return 'text/xml; charset=utf-8'
+  if (head[0] === 0x89 && head.toString('latin1', 1, 4) === 'PNG') return 'image/png'
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg'
+  if (head.toString('latin1', 0, 4) === 'GIF8') return 'image/gif'
+  if (head.toString('latin1', 0, 5) === '%PDF-') return 'application/pdf'
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'application/x-gzip'
+  if (head.toString('latin1', 0, 4) === 'PK\x03\x04') return 'application/zip'
+  for (const b of head) {
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d && b !== 0x1b) return 'application/octet-stream'
+  }
+  return 'text/plain; charset=utf-8'
+}

@@ -1,0 +1,267 @@
+/**
+ * Runs buffered fork-per-call jobs (classic and serializing modes) in small helper processes.
+ *
+ * Why: starting a process blocks the calling thread until the child has exec'd, and fork()
+ * costs in proportion to the parent's memory. From a busy gateway (100 MB and more) that caps
+ * every fork-mode function at a few hundred calls per second and stalls all other traffic
+ * meanwhile. A couple of fresh, small node processes fork about twice as fast and in parallel,
+ * off the gateway's event loop. (Worker threads were tried: they share the big address space,
+ * so each fork stays as slow.) Helpers start on first use and exit after a minute idle, or when
+ * the gateway goes away. Streaming mode pipes live data and stays on the main thread. If a
+ * helper can't start, jobs run on the calling thread.
+ */
+import {type ChildProcess, spawn} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import os from 'node:os'
+
+export interface SpawnJob {
+  file: string
+  args: string[]
+  env: Record<string, string>
+  cwd?: string
+  input: Buffer
+  /** SIGKILL after this long (0 = never). */
+  timeoutMs: number
+  /** stderr goes into stdout (classic combine_output). */
+  mergeStderr: boolean
+}
+
+export interface SpawnResult {
+  /** Go's text for a failed start (`exec: "x": executable file not found in $PATH`). */
+  spawnError?: string
+  /** Go's text for a failed stdin write (`write |1: broken pipe`). */
+  stdinError?: string
+  code: number | null
+  signal: string | null
+  timedOut: boolean
+  stdout: Buffer
+  stderr: Buffer
+}
+
+export interface RunningJob {
+  result: Promise<SpawnResult>
+  kill(): void
+}
+
+// The helper's code (run with `node -e`, so it needs no file of its own in the bundle).
+const HELPER_SOURCE = `
+const {spawn} = require('node:child_process')
+const running = new Map()
+process.on('disconnect', () => {
+  for (const c of running.values()) c.kill('SIGKILL')
+  process.exit(0)
+})
+process.on('message', (m) => {
+  if (m.kill !== undefined) {
+    const c = running.get(m.kill)
+    if (c) c.kill('SIGKILL')
+    return
+  }
+  const {id, file, args, env, cwd, input, timeoutMs, mergeStderr} = m
+  const out = []
+  const err = []
+  let spawnError, stdinError, timer
+  let timedOut = false
+  let child
+  try {
+    child = spawn(file, args, {env, cwd, stdio: ['pipe', 'pipe', 'pipe']})
+  } catch (e) {
+    process.send({id, spawnError: e.message, code: null, signal: null, timedOut: false})
+    return
+  }
+  running.set(id, child)
+  child.on('error', (e) => {
+    if (e.code === 'ENOENT' && cwd && !require('node:fs').existsSync(cwd)) spawnError = 'the working directory ' + cwd + ' does not exist'
+    else spawnError = e.code === 'ENOENT' ? 'exec: "' + file + '": executable file not found in $PATH' : e.message
+  })
+  child.stdin.on('error', (e) => {
+    stdinError = e.code === 'EPIPE' ? 'write |1: broken pipe' : e.message
+  })
+  child.stdout.on('data', (c) => out.push(c))
+  child.stderr.on('data', (c) => (mergeStderr ? out : err).push(c))
+  if (timeoutMs > 0) timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL') }, timeoutMs)
+  child.on('close', (code, signal) => {
+    if (timer) clearTimeout(timer)
+    running.delete(id)
+    process.send({id, spawnError, stdinError, code, signal, timedOut, stdout: Buffer.concat(out), stderr: Buffer.concat(err)})
+  })
+  child.stdin.end(input)
+})
+`
+
+interface Helper {
+  proc: ChildProcess
+  pending: Set<number>
+}
+
+type Callback = (r: SpawnResult) => void
+
+function toBuffer(u: Uint8Array | undefined): Buffer {
+  if (!u) return Buffer.alloc(0)
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength)
+}
+
+const IDLE_EXIT_MS = 60_000
+
+export class SpawnPool {
+  private helpers: Helper[] = []
+  private readonly callbacks = new Map<number, Callback>()
+  private nextId = 1
+  private broken = false
+  private idleTimer?: NodeJS.Timeout
+  private rr = 0
+
+  constructor(private readonly size = Math.max(2, Math.min(4, os.availableParallelism?.() ?? os.cpus().length))) {}
+
+  private startHelper(): Helper | undefined {
+    try {
+      const proc = spawn(process.execPath, ['--max-semi-space-size=1', '--max-old-space-size=64', '-e', HELPER_SOURCE], {
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        serialization: 'advanced',
+      })
+      const helper: Helper = {proc, pending: new Set()}
+      proc.on('message', (m: SpawnResult & {id: number}) => {
+        const cb = this.callbacks.get(m.id)
+        if (!cb) return
+        this.callbacks.delete(m.id)
+        helper.pending.delete(m.id)
+        cb({...m, stdout: toBuffer(m.stdout), stderr: toBuffer(m.stderr)})
+        this.maybeIdle()
+      })
+      proc.on('error', () => this.drop(helper))
+      proc.on('exit', () => this.drop(helper))
+      // The helpers never keep the gateway alive on their own.
+      proc.unref()
+      ;(proc.channel as {unref?: () => void} | undefined)?.unref?.()
+      this.helpers.push(helper)
+      return helper
+    } catch {
+      this.broken = true
+      return undefined
+    }
+  }
+
+  private pick(): Helper | undefined {
+    if (this.broken) return undefined
+    if (this.helpers.length < this.size) {
+      // Start helpers as load comes in: an idle helper is used first.
+      const idle = this.helpers.find((h) => h.pending.size === 0)
+      if (idle) return idle
+      return this.startHelper()
+    }
+    let best = this.helpers[this.rr++ % this.helpers.length]
+    for (const h of this.helpers) if (h.pending.size < best.pending.size) best = h
+    return best
+  }
+
+  private drop(helper: Helper): void {
+    const i = this.helpers.indexOf(helper)
+    if (i >= 0) this.helpers.splice(i, 1)
+    for (const id of helper.pending) {
+      const cb = this.callbacks.get(id)
+      this.callbacks.delete(id)
+      cb?.({spawnError: 'the process starter stopped unexpectedly', code: null, signal: null, timedOut: false, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0)})
+    }
+    helper.pending.clear()
+  }
+
+  private maybeIdle(): void {
+    if (this.callbacks.size > 0) return
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer = setTimeout(() => {
+      if (this.callbacks.size === 0) void this.close()
+    }, IDLE_EXIT_MS)
+    this.idleTimer.unref()
+  }
+
+  run(job: SpawnJob): RunningJob {
+    const helper = this.pick()
+    if (!helper || !helper.proc.connected) return runHere(job)
+    const id = this.nextId++
+    const result = new Promise<SpawnResult>((resolve) => this.callbacks.set(id, resolve))
+    helper.pending.add(id)
+    helper.proc.send({id, ...job}, (err) => {
+      if (!err) return
+      const cb = this.callbacks.get(id)
+      this.callbacks.delete(id)
+      helper.pending.delete(id)
+      // Could not hand it over: run it here instead.
+      if (cb) void runHere(job).result.then(cb)
+    })
+    return {
+      result,
+      kill: () => {
+        if (this.callbacks.has(id) && helper.proc.connected) helper.proc.send({kill: id}, () => {})
+      },
+    }
+  }
+
+  /** Stops the helpers (they also stop by themselves when this process goes away). */
+  async close(): Promise<void> {
+    const helpers = this.helpers
+    this.helpers = []
+    for (const h of helpers) {
+      if (h.proc.connected) h.proc.disconnect()
+      this.drop(h)
+    }
+  }
+}
+
+/** The same job on the calling thread (fallback, and for tests). */
+export function runHere(job: SpawnJob): RunningJob {
+  let child: ReturnType<typeof spawn> | undefined
+  const result = new Promise<SpawnResult>((resolve) => {
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    let spawnError: string | undefined
+    let stdinError: string | undefined
+    let timedOut = false
+    let timer: NodeJS.Timeout | undefined
+    try {
+      child = spawn(job.file, job.args, {env: job.env, cwd: job.cwd, stdio: ['pipe', 'pipe', 'pipe']})
+    } catch (e) {
+      resolve({spawnError: (e as Error).message, code: null, signal: null, timedOut: false, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0)})
+      return
+    }
+    const c = child
+    c.on('error', (e: NodeJS.ErrnoException) => {
+      spawnError = spawnErrorText(e, job.file, job.cwd)
+    })
+    c.stdin!.on('error', (e: NodeJS.ErrnoException) => {
+      stdinError = e.code === 'EPIPE' ? 'write |1: broken pipe' : e.message
+    })
+    c.stdout!.on('data', (d: Buffer) => out.push(d))
+    c.stderr!.on('data', (d: Buffer) => (job.mergeStderr ? out : err).push(d))
+    if (job.timeoutMs > 0) {
+      timer = setTimeout(() => {
+        timedOut = true
+        c.kill('SIGKILL')
+      }, job.timeoutMs)
+    }
+    c.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer)
+      resolve({spawnError, stdinError, code, signal, timedOut, stdout: Buffer.concat(out), stderr: Buffer.concat(err)})
+    })
+    c.stdin!.end(job.input)
+  })
+  return {result, kill: () => child?.kill('SIGKILL')}
+}
+
+/**
+ * Go's text for a failed start (`exec: "x": executable file not found in $PATH`); node reports
+ * a missing working directory as ENOENT too, which deserves its own message.
+ */
+export function spawnErrorText(err: NodeJS.ErrnoException, file: string, cwd?: string): string {
+  if (err.code === 'ENOENT' && cwd && !existsSync(cwd)) return `the working directory ${cwd} does not exist (was the build removed?)`
+  return err.code === 'ENOENT' ? `exec: "${file}": executable file not found in $PATH` : err.message
+}
+
+let shared: SpawnPool | undefined
+
+/** One pool per process, created on first use. `FAAS_SPAWN_HELPERS=0` runs jobs on the calling thread. */
+export function sharedSpawnPool(): SpawnPool | undefined {
+  if (process.env.FAAS_SPAWN_HELPERS === '0') return undefined
+  const size = Number(process.env.FAAS_SPAWN_HELPERS)
+  shared ??= Number.isInteger(size) && size > 0 ? new SpawnPool(size) : new SpawnPool()
+  return shared
+}
