@@ -352,33 +352,50 @@ export interface LocalRunWiring {
   signal?: AbortSignal
   out: (text: string) => void
   /** Runs the function without containers (the local runtime's host mode). */
-  runOnHost?: (input: {fn: StackFunction; stack: Stack; port: number; env: Record<string, string>; signal?: AbortSignal}) => Promise<void>
+  runOnHost?: (input: {
+    functions: Array<{fn: StackFunction; image: string; env: Record<string, string>}>
+    stack: Stack
+    port: number
+    signal?: AbortSignal
+    watch?: boolean
+    rebuild?: (names: string[]) => Promise<void>
+  }) => Promise<void>
 }
 
 /**
  * `faas local-run [NAME]`: build the function (unless --build=false), then run it with the
  * container engine (§4.5), or on the host when the builder is `host` (no engine installed).
  */
-export async function localRunCommand(ctx: CommandContext, stack: Stack | undefined, name: string | undefined, flags: LocalRunFlagInput, wiring: LocalRunWiring): Promise<void> {
+export async function localRunCommand(ctx: CommandContext, stack: Stack | undefined, names: string[], flags: LocalRunFlagInput, wiring: LocalRunWiring): Promise<void> {
   const {freePort, localRunSpec, parseEnvPairs, pickLocalFunction, runLocalContainer} = await import('./local-run.js')
   const {functionEnvironment} = await import('../stack/merge.js')
   if (!stack) throw new FaasError('local-run needs a stack file', {hint: 'Pass -f stack.yaml, or run it in the folder that holds stack.yaml'})
-  const fn = pickLocalFunction(stack.functions, name)
-  const one: Stack = {...stack, functions: [fn]}
   const builder = await resolveBuilder({builder: flags.builder, engine: flags.engine, env: ctx.env, allowHost: true})
-  const environment = await functionEnvironment(fn, ctx.cwd, parseEnvPairs(flags.env))
+  if (names.length > 1 && builder !== 'host') {
+    throw new FaasError(`${builder} mode runs one function at a time, got ${names.length}: ${names.join(' ')}`, {hint: 'Run one local-run per function, or use --builder host to run several behind one port.'})
+  }
+  const selected = names.length ? names.map((n) => pickLocalFunction(stack.functions, n)) : [pickLocalFunction(stack.functions, undefined)]
+  const fn = selected[0]
+  const chosen: Stack = {...stack, functions: selected}
+  const extraEnv = parseEnvPairs(flags.env)
+  const environment = await functionEnvironment(fn, ctx.cwd, extraEnv)
   const port = flags.port === 0 ? await freePort() : flags.port
   const log = (line: string) => ctx.stream.write(`${line}\n`)
 
-  const build = async () => {
-    if (!flags.build || fn.skip_build) return
+  const build = async (only?: string[]) => {
+    if (!flags.build) return
+    const functions = chosen.functions.filter((f) => !f.skip_build && (!only || only.includes(f.name)))
+    if (!functions.length) return
     const progress = createProgress({stream: ctx.stream, quiet: flags.quiet, parallel: 1})
-    const req = await buildRequest(ctx, one, {...flags, parallel: 1}, progress, {builder})
+    const req = await buildRequest(ctx, {...chosen, functions}, {...flags, parallel: 1}, progress, {builder})
     const results = await buildFunctions(req)
     progress.close()
     const failure = failureError(results, 'build')
     if (failure) throw failure
   }
+
+  const {imageResolver} = await import('./build.js')
+  const resolveImage = await imageResolver(parseTagFormat(flags.tag), ctx.cwd)
 
   if (builder === 'host') {
     if (!wiring.runOnHost) {
@@ -387,12 +404,17 @@ export async function localRunCommand(ctx: CommandContext, stack: Stack | undefi
       })
     }
     await build()
-    await wiring.runOnHost({fn, stack: one, port, env: environment, signal: wiring.signal})
+    const functions = await Promise.all(chosen.functions.map(async (f) => ({
+      fn: f,
+      image: await resolveImage(f),
+      env: f === fn ? environment : await functionEnvironment(f, ctx.cwd, extraEnv),
+    })))
+    await wiring.runOnHost({functions, stack: chosen, port, signal: wiring.signal, watch: flags.watch, rebuild: (changed) => build(changed)})
     return
   }
 
-  const {imageResolver} = await import('./build.js')
-  const image = await (await imageResolver(parseTagFormat(flags.tag), ctx.cwd))(fn)
+  const one: Stack = {...stack, functions: [fn]}
+  const image = await resolveImage(fn)
   const spec = await localRunSpec({cwd: ctx.cwd, fn, image, port, network: flags.network, environment, warn: log})
   const run = (signal?: AbortSignal) => runLocalContainer({cwd: ctx.cwd, engine: builder, spec, print: flags.print, log, out: wiring.out, signal, env: ctx.env})
 
@@ -417,7 +439,7 @@ export async function localRunCommand(ctx: CommandContext, stack: Stack | undefi
     onChange: async () => {
       log(`\nChange detected: rebuilding ${fn.name}`)
       try {
-        await build()
+        await build([fn.name])
       } catch (error) {
         log(`Error: ${(error as Error).message}`)
         return

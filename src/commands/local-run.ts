@@ -15,8 +15,11 @@ export default class LocalRun extends BaseCommand {
   ]
 
   static override args = {
-    name: Args.string({description: 'Function to run (may be left out when the stack has one function)', required: false}),
+    name: Args.string({description: 'Function(s) to run (may be left out when the stack has one function; several run behind one port in host mode)', required: false}),
   }
+
+  // NAME… : host mode runs several functions behind gateway routes on one port
+  static override strict = false
 
   static override flags = {
     ...buildFlags,
@@ -30,16 +33,15 @@ export default class LocalRun extends BaseCommand {
   }
 
   async run(): Promise<void> {
-    const {args, flags} = await this.parse(LocalRun)
+    const {argv, flags} = await this.parse(LocalRun)
     const stack = await this.loadStack(flags)
     const {localRunCommand} = await import('../build/commands.js')
     const abort = new AbortController()
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort.abort())
-    // TODO(lead): host mode — wire the local runtime's host-mode local-run service here as
-    // `runOnHost` once src/local/local-run.ts exists (one line: runOnHost: (input) => runLocalOnHost(input)).
-    await localRunCommand({cwd: process.cwd(), env: process.env, stream: process.stderr}, stack, args.name, flags, {
+    await localRunCommand({cwd: process.cwd(), env: process.env, stream: process.stderr}, stack, argv as string[], flags, {
       signal: abort.signal,
       out: (text) => this.out(text),
+      runOnHost: async (input) => (await import('../local/local-run.js')).runLocalFunctionsOnHost(input),
     })
   }
 }
