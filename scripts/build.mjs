@@ -75,6 +75,8 @@ await esbuild.build({
   logLevel: 'warning',
 })
 
+// OCLIF_SKIP_NEW_VERSION_CHECK: the oclif CLI would otherwise ask the npm registry for its own updates
+process.env.OCLIF_SKIP_NEW_VERSION_CHECK = 'true'
 run(process.execPath, ['node_modules/oclif/bin/run.js', 'manifest'])
 
 // the commit `faas version` reports (dev outside a git checkout)

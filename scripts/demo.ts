@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     gateway.stderr!.on('data', (c: Buffer) => (gatewayLog += c))
     await waitForGateway(gatewayUrl, gateway)
 
-    await faas(['up', '--builder', 'host', '-g', gatewayUrl], {cwd: project, env})
+    await faas(['up', '-g', gatewayUrl], {cwd: project, env})
     const answer = await faas(['invoke', 'hello', '-g', gatewayUrl], {cwd: project, env, input: 'faas demo'})
     say('\nThe function answered:')
     process.stdout.write(answer.endsWith('\n') ? answer : answer + '\n')

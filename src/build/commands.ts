@@ -277,6 +277,8 @@ export interface UpWiring {
   /** Test seam: the watch debounce in ms. */
   debounceMs?: number
   onWatchReady?: () => void
+  /** Whether the target gateway is faas's embedded one (runs functions on the host). */
+  targetRunsOnHost?: () => Promise<boolean>
 }
 
 /** `faas up`: build → push → deploy, then with --watch again for every change. */
@@ -286,7 +288,12 @@ export async function upCommand(ctx: CommandContext, stack: Stack | undefined, f
   if (!stack) throw new FaasError('up needs a stack file', {hint: 'Pass -f stack.yaml, or run it in the folder that holds stack.yaml'})
   checkParallel(flags.parallel)
   const {runUp} = await import('./up.js')
-  const builder = await resolveBuilder({builder: flags.builder, engine: flags.engine, env: ctx.env, allowHost: !flags.publish})
+  // Deploying to faas's embedded gateway: build on the host (a container image could not run
+  // there), unless a builder or engine was asked for.
+  const chooseHost = !flags.builder && !flags.engine && !ctx.env.OPENFAAS_CONTAINER_ENGINE && !flags.publish && !flags['skip-deploy'] &&
+    (await wiring.targetRunsOnHost?.()) === true
+  if (chooseHost) ctx.stream.write('The gateway runs functions on the host (faas gateway): building with the host builder.\n')
+  const builder = chooseHost ? 'host' : await resolveBuilder({builder: flags.builder, engine: flags.engine, env: ctx.env, allowHost: !flags.publish})
   const makeProgress = () => createProgress({stream: ctx.stream, quiet: flags.quiet, parallel: flags.parallel})
   const templatesLookup = await resolveTemplates(ctx, flags, (line) => ctx.stream.write(`${line}\n`))
 

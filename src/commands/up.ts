@@ -45,6 +45,10 @@ export default class Up extends BaseCommand {
       stackFile: stack && !/^[a-z]+:\/\//i.test(stack.source) && stack.source !== '-' ? path.resolve(stack.source) : undefined,
       signal: abort.signal,
       reloadStack: () => this.loadStack(flags),
+      targetRunsOnHost: async () => {
+        const {isLocalRuntimeGateway} = await import('../gateway/info.js')
+        return isLocalRuntimeGateway(await this.gatewayClient({gatewayFlag: flags.gateway, stack, token: flags.token, tlsNoVerify: flags['tls-no-verify']}))
+      },
       deploy: async (current, functions) => {
         const client = await this.gatewayClient({gatewayFlag: flags.gateway, stack: current, token: flags.token, tlsNoVerify: flags['tls-no-verify'], timeoutMs: flags.timeout})
         const several = functions.length > 1

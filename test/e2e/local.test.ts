@@ -239,3 +239,25 @@ describe('faas local-run on the host (no container engine)', () => {
     assert.match(r.stderr, /docker mode runs one function at a time/)
   })
 })
+
+test('faas up against the embedded gateway builds on the host by itself, even with a docker CLI on PATH', async () => {
+  const gw = await background(['gateway', '--port', '0', '--data-dir', path.join(work, 'gw-auto')])
+  try {
+    const project = path.join(work, 'auto-host')
+    fs.mkdirSync(project)
+    const created = await runCli(['new', 'auto', '--lang', 'bash', '--quiet'], {cwd: project, env})
+    assert.equal(created.code, 0, created.stderr)
+    // a docker that fails every call: had up chosen docker, the build would fail
+    const fakeBin = path.join(work, 'failing-docker-bin')
+    fs.mkdirSync(fakeBin, {recursive: true})
+    fs.writeFileSync(path.join(fakeBin, 'docker'), '#!/bin/sh\necho "docker must not be called" >&2\nexit 1\n', {mode: 0o755})
+    const up = await runCli(['up', '-g', gw.url], {cwd: project, env: {...env, PATH: `${fakeBin}:${env.PATH}`}, timeoutMs: 60_000})
+    assert.equal(up.code, 0, up.stderr + up.stdout)
+    assert.match(up.stderr, /building with the host builder/)
+    assert.doesNotMatch(up.stderr, /docker must not be called/)
+    const invoked = await runCli(['invoke', 'auto', '-g', gw.url], {cwd: project, env, input: 'auto'})
+    assert.equal(invoked.stdout, 'Hello, auto!\n')
+  } finally {
+    await stop(gw.child)
+  }
+})

@@ -31,6 +31,7 @@ import type {RequestContext} from '../watchdog/types.js'
 import {baseEnvironment, DEFAULT_NAMESPACE, FunctionRuntime} from './function-runtime.js'
 import {cleanPath, DNS_LABEL, escapePath, needsCleaning, ROUTE_NAME, SERVICE_NAME, splitFunctionRef} from './paths.js'
 import {type GatewayState, StateStore, type StoredFunction} from './state.js'
+import {LOCAL_PROVIDER_NAME} from '../../gateway/info.js'
 
 export interface GatewayOptions {
   /** Default 8080; 0 picks a free port. */
@@ -605,7 +606,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
       if (method !== 'GET') return methodNotAllowed(req, res)
       req.resume()
       const info: GatewayInfo = {
-        provider: {provider: 'faas-local', orchestration: 'host-processes', version: {sha: 'local', release: version}},
+        provider: {provider: LOCAL_PROVIDER_NAME, orchestration: 'host-processes', version: {sha: 'local', release: version}},
         version: {sha: 'local', release: version, commit_message: 'faas embedded gateway'},
         arch: goArch(),
       }
