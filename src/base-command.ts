@@ -1,6 +1,7 @@
 /**
  * The base of every faas command. It owns what faas-cli does the same way everywhere:
- * - the global flags (-f/--yaml, --regex, --filter) and Go-style `--flag=false` booleans;
+ * - the global flags (-f/--yaml, --regex, --filter), Go-style `--flag=false` booleans, and Go's
+ *   "last one wins" for a repeated single-value flag;
  * - loading the stack once, resolving the gateway URL and credentials, making the client;
  * - output discipline: data on stdout (JSON only in --json mode), everything else on stderr;
  * - errors: one line on stderr plus a hint, exit code 1 (never a stack trace unless FAAS_DEBUG=1).
@@ -51,6 +52,62 @@ export function normaliseGoBooleans(argv: string[], flags: Record<string, {type:
   return out
 }
 
+interface FlagShape {
+  type: string
+  char?: string
+  multiple?: boolean
+}
+
+/**
+ * Go's pflag lets a single-value flag be given again, the last one winning (`-f a.yml -f b.yml`
+ * reads b.yml); oclif refuses a repeated flag. Keep only the last occurrence of each flag that is
+ * not repeatable. Expects booleans already normalised (`--x=false` → `--no-x`).
+ */
+export function keepLastFlagValue(argv: string[], flags: Record<string, FlagShape>): string[] {
+  const byChar = new Map<string, string>()
+  for (const [name, def] of Object.entries(flags)) if (def.char) byChar.set(def.char, name)
+  const seen = new Map<string, number[][]>()
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (arg === '--') break
+    let name: string | undefined
+    let inlineValue = false
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=')
+      let key = eq >= 0 ? arg.slice(2, eq) : arg.slice(2)
+      if (!flags[key] && key.startsWith('no-') && flags[key.slice(3)]?.type === 'boolean') key = key.slice(3)
+      if (flags[key]) name = key
+      inlineValue = eq >= 0
+    } else if (arg.length >= 2 && arg[0] === '-' && byChar.has(arg[1])) {
+      name = byChar.get(arg[1])!
+      inlineValue = arg.length > 2
+      // `-qv` (several boolean shorthands in one word) is left alone
+      if (inlineValue && flags[name].type === 'boolean' && arg[2] !== '=') continue
+    }
+    if (!name) continue
+    const def = flags[name]
+    const tokens = [i]
+    if (def.type === 'option' && !inlineValue && i + 1 < argv.length) tokens.push(++i)
+    if (def.multiple) continue
+    seen.set(name, [...(seen.get(name) ?? []), tokens])
+  }
+  const drop = new Set<number>()
+  for (const groups of seen.values()) for (const group of groups.slice(0, -1)) for (const i of group) drop.add(i)
+  return drop.size === 0 ? argv : argv.filter((_, i) => !drop.has(i))
+}
+
+/**
+ * oclif's parse errors span lines ("The following error occurred:\n  Missing required flag shell\n
+ * See more help with --help"): keep what says what is wrong, on one line.
+ */
+export function parseErrorLine(message: string): string {
+  return message
+    .split('\n')
+    .map((line) => line.trim().replace(/\s+/g, ' '))
+    .filter((line) => line !== '' && line !== 'The following error occurred:' && !/^See more help with/.test(line))
+    .join(' ')
+}
+
 export interface ClientRequest {
   /** The -g/--gateway flag value. */
   gatewayFlag?: string
@@ -62,6 +119,8 @@ export interface ClientRequest {
   timeoutMs?: number
   /** Send no credentials at all (invoke). */
   noAuth?: boolean
+  /** Print faas-cli's warning (stderr) for a plain-HTTP gateway that is not on this machine. */
+  tlsWarning?: boolean
 }
 
 export abstract class BaseCommand extends Command {
@@ -75,8 +134,8 @@ export abstract class BaseCommand extends Command {
     argv: string[] = this.argv,
   ): Promise<ParserOutput<F, B, A>> {
     const input = (options ?? this.ctor) as {baseFlags?: object; flags?: object}
-    const defs = {...(input.baseFlags ?? {}), ...(input.flags ?? {})} as Record<string, {type: string; char?: string}>
-    return super.parse(options, normaliseGoBooleans(argv, defs))
+    const defs = {...(input.baseFlags ?? {}), ...(input.flags ?? {})} as Record<string, FlagShape>
+    return super.parse(options, keepLastFlagValue(normaliseGoBooleans(argv, defs), defs))
   }
 
   /** Write data to stdout (a newline is added unless the text ends with one). */
@@ -133,6 +192,11 @@ export abstract class BaseCommand extends Command {
     const gateway = await this.gatewayUrl(request)
     const auth = request.noAuth ? undefined : await this.credentials(gateway, request.token)
     const {GatewayClient} = await import('./gateway/client.js')
+    if (request.tlsWarning) {
+      const {insecureGatewayWarning} = await import('./gateway/notes.js')
+      const warning = insecureGatewayWarning(gateway, request.tlsNoVerify ?? false)
+      if (warning) this.note(warning)
+    }
     return new GatewayClient({
       gateway,
       auth,
@@ -159,9 +223,8 @@ export abstract class BaseCommand extends Command {
       return
     }
     if (err.oclif) {
-      // flag / argument parse errors from oclif: first line only, and where to look
-      const first = (err.message || String(err)).split('\n')[0]
-      process.stderr.write(`Error: ${first}\n`)
+      // flag / argument parse errors from oclif: one line, and where to look
+      process.stderr.write(`Error: ${parseErrorLine(err.message || String(err))}\n`)
       process.stderr.write(`Hint: see "${this.config.bin} ${(this.id ?? '').replaceAll(':', ' ')} --help".\n`)
       process.exitCode = 1
       return

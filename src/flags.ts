@@ -46,6 +46,19 @@ export const envsubstFlag = {
   envsubst: Flags.boolean({description: 'Substitute environment variables in the stack file', default: true, allowNo: true}),
 }
 
+/** `namespace create|update`: what to set on the namespace. */
+export const namespaceMetadataFlags = {
+  label: stringArray('Label to set on the namespace (KEY=VALUE)', 'l'),
+  annotation: stringArray('Annotation to set on the namespace (KEY=VALUE)'),
+}
+
+/** Where `secret create` / `secret update` read the value (stdin when neither is given). */
+export const secretValueFlags = {
+  'from-literal': Flags.string({description: 'Value of the secret'}),
+  'from-file': Flags.string({description: 'Path to the secret file'}),
+  trim: Flags.boolean({description: 'Trim whitespace from the start and end of the secret value', default: true, allowNo: true}),
+}
+
 export const jsonFlag = {
   json: Flags.boolean({char: 'j', description: 'Print the result as JSON on stdout', default: false, allowNo: true}),
 }

@@ -19,37 +19,10 @@ export default class Deploy extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Deploy)
-    const {deployMode, runDeploy} = await import('../gateway/deploy-run.js')
-    const {renderDeployResult, deployFailure} = await import('../gateway/render-deploy.js')
+    const {deployMode, deployAndReport} = await import('../gateway/deploy-run.js')
     const mode = deployMode(flags, this.flagGiven('update'))
     const stack = await this.loadStack(flags)
-    const client = await this.gatewayClient({gatewayFlag: flags.gateway, stack, token: flags.token, tlsNoVerify: flags['tls-no-verify'], timeoutMs: flags.timeout})
-    const {insecureGatewayWarning} = await import('../gateway/notes.js')
-    const warning = insecureGatewayWarning(client.gateway, flags['tls-no-verify'])
-    if (warning) this.note(warning)
-    const several = (stack?.functions.length ?? 0) > 1
-    const {results} = await runDeploy({
-      client,
-      stack,
-      cwd: process.cwd(),
-      flags: {
-        env: flags.env, label: flags.label, annotation: flags.annotation, secret: flags.secret, constraint: flags.constraint,
-        readonly: flags.readonly, namespace: flags.namespace, tag: flags.tag, readTemplate: flags['read-template'],
-        fprocess: flags.fprocess, image: flags.image, name: flags.name, lang: flags.lang,
-        cpuRequest: flags['cpu-request'], cpuLimit: flags['cpu-limit'], memoryRequest: flags['memory-request'], memoryLimit: flags['memory-limit'],
-      },
-      options: {
-        ...mode,
-        parallel: flags.parallel,
-        timeoutMs: flags.timeout,
-        onResult: (result) => {
-          const text = renderDeployResult(result, {stackMode: stack !== undefined && stack.functions.length > 0, several})
-          if (text.stdout) process.stdout.write(text.stdout)
-          if (text.stderr) process.stderr.write(text.stderr)
-        },
-      },
-    })
-    const failure = deployFailure(results)
-    if (failure) throw failure
+    const client = await this.gatewayClient({tlsWarning: true, gatewayFlag: flags.gateway, stack, token: flags.token, tlsNoVerify: flags['tls-no-verify'], timeoutMs: flags.timeout})
+    await deployAndReport({client, stack, cwd: process.cwd(), flags, mode, parallel: flags.parallel, write: {stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t)}})
   }
 }

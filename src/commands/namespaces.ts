@@ -1,20 +1,14 @@
-import {BaseCommand} from '../base-command.js'
-import {gatewayFlags, jsonFlag} from '../flags.js'
+import NamespaceList from './namespace/list.js'
 
-/** faas-cli's hidden, deprecated `namespaces`: the same as `namespace list`. */
-export default class Namespaces extends BaseCommand {
+/** faas-cli's hidden, deprecated `namespaces`: `namespace list` with a deprecation note. */
+export default class Namespaces extends NamespaceList {
   static override hidden = true
+  static override hiddenAliases: string[] = []
   static override summary = 'List OpenFaaS namespaces (deprecated: use "namespace list")'
+  static override examples: string[] = []
 
-  static override flags = {...gatewayFlags, ...jsonFlag}
-
-  async run(): Promise<void> {
-    const {flags} = await this.parse(Namespaces)
+  override async run(): Promise<void> {
     this.note('Command "namespaces" is deprecated, This has moved to "faas-cli namespace list".')
-    const client = await this.gatewayClient({gatewayFlag: flags.gateway, token: flags.token, tlsNoVerify: flags['tls-no-verify']})
-    const {listNamespaces, renderNamespaceList} = await import('../gateway/namespaces.js')
-    const list = await listNamespaces(client)
-    if (flags.json) return this.printJson(list)
-    process.stdout.write(renderNamespaceList(list))
+    await super.run()
   }
 }

@@ -33,8 +33,7 @@ export default class Up extends BaseCommand {
     const {flags} = await this.parse(Up)
     if (this.flagGiven('platforms') && !flags.publish) throw new FaasError('--platforms can only be used with the --publish flag')
     const {upCommand} = await import('../build/commands.js')
-    const {deployMode, runDeploy} = await import('../gateway/deploy-run.js')
-    const {renderDeployResult, deployFailure} = await import('../gateway/render-deploy.js')
+    const {deployMode, deployAndReport} = await import('../gateway/deploy-run.js')
     const path = await import('node:path')
     const mode = deployMode(flags, this.flagGiven('update'))
     const stack = await this.loadStack(flags)
@@ -51,29 +50,7 @@ export default class Up extends BaseCommand {
       },
       deploy: async (current, functions) => {
         const client = await this.gatewayClient({gatewayFlag: flags.gateway, stack: current, token: flags.token, tlsNoVerify: flags['tls-no-verify'], timeoutMs: flags.timeout})
-        const several = functions.length > 1
-        const {results} = await runDeploy({
-          client,
-          stack: {...current, functions: [...functions]},
-          cwd: process.cwd(),
-          flags: {
-            env: flags.env, label: flags.label, annotation: flags.annotation, secret: flags.secret, constraint: flags.constraint,
-            readonly: flags.readonly, namespace: flags.namespace, tag: flags.tag, readTemplate: flags['read-template'],
-            fprocess: flags.fprocess, image: flags.image, name: flags.name, lang: flags.lang,
-            cpuRequest: flags['cpu-request'], cpuLimit: flags['cpu-limit'], memoryRequest: flags['memory-request'], memoryLimit: flags['memory-limit'],
-          },
-          options: {
-            ...mode,
-            timeoutMs: flags.timeout,
-            onResult: (result) => {
-              const text = renderDeployResult(result, {stackMode: true, several})
-              if (text.stdout) process.stdout.write(text.stdout)
-              if (text.stderr) process.stderr.write(text.stderr)
-            },
-          },
-        })
-        const failure = deployFailure(results)
-        if (failure) throw failure
+        await deployAndReport({client, stack: {...current, functions: [...functions]}, cwd: process.cwd(), flags, mode, write: {stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t)}})
       },
     })
   }

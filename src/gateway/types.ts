@@ -10,31 +10,8 @@ export interface FunctionResources {
   [resource: string]: string | undefined
 }
 
-/** The body of POST/PUT /system/functions. */
-export interface FunctionDeployment {
-  service: string
-  image: string
-  namespace?: string
-  envProcess?: string
-  envVars?: Record<string, string>
-  constraints?: string[]
-  secrets?: string[]
-  /** faas-cli always sends labels and annotations, `{}` when empty. */
-  labels: Record<string, string>
-  annotations: Record<string, string>
-  limits?: FunctionResources
-  requests?: FunctionResources
-  readOnlyRootFilesystem?: boolean
-}
-
-export interface FunctionUsage {
-  cpu?: number
-  totalMemoryBytes?: number
-}
-
-/** One element of GET /system/functions, and the answer of GET /system/function/<name>. */
-export interface FunctionStatus {
-  name: string
+/** What a function is made of: shared by the deploy body and the status the provider answers with. */
+interface FunctionSpecFields {
   image: string
   namespace?: string
   envProcess?: string
@@ -46,6 +23,24 @@ export interface FunctionStatus {
   limits?: FunctionResources
   requests?: FunctionResources
   readOnlyRootFilesystem?: boolean
+}
+
+/** The body of POST/PUT /system/functions. */
+export interface FunctionDeployment extends FunctionSpecFields {
+  service: string
+  /** faas-cli always sends labels and annotations, `{}` when empty. */
+  labels: Record<string, string>
+  annotations: Record<string, string>
+}
+
+export interface FunctionUsage {
+  cpu?: number
+  totalMemoryBytes?: number
+}
+
+/** One element of GET /system/functions, and the answer of GET /system/function/<name>. */
+export interface FunctionStatus extends FunctionSpecFields {
+  name: string
   invocationCount?: number
   replicas?: number
   availableReplicas?: number

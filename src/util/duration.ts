@@ -12,30 +12,44 @@ const UNITS: Record<string, number> = {
 }
 
 /**
- * Parse a Go duration (`1m30s`, `500ms`, `1.5h`, `0`) into milliseconds, as faas-cli's
- * duration flags accept them. A bare integer is taken as seconds (the watchdogs accept that).
+ * A Go duration (`300ms`, `-1.5h`, `2h45m`, `0`) in milliseconds, as Go's time.ParseDuration reads
+ * it: every number needs a unit except a lone 0. Undefined when it is not one.
  */
-export function parseDuration(text: string, flagName?: string): number {
-  const input = text.trim()
-  if (/^[-+]?\d+$/.test(input)) return Number(input) * 1000
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy
+export function parseGoDuration(text: string): number | undefined {
+  let rest = text.trim()
   let sign = 1
-  let rest = input
   if (rest.startsWith('-') || rest.startsWith('+')) {
     if (rest.startsWith('-')) sign = -1
     rest = rest.slice(1)
   }
-  if (!rest) throw durationError(text, flagName)
+  if (rest === '0') return 0
+  if (!rest) return undefined
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy
   let total = 0
-  re.lastIndex = 0
   let consumed = 0
   let match: RegExpExecArray | null
   while ((match = re.exec(rest)) !== null) {
     total += Number(match[1]) * UNITS[match[2]]
     consumed = re.lastIndex
   }
-  if (consumed !== rest.length) throw durationError(text, flagName)
-  return sign * total
+  return consumed === rest.length ? sign * total : undefined
+}
+
+/** A Go duration, or a bare integer taken as seconds (the watchdogs accept that); undefined if neither. */
+export function parseDurationOrSeconds(text: string): number | undefined {
+  const input = text.trim()
+  if (/^[-+]?\d+$/.test(input)) return Number(input) * 1000
+  return parseGoDuration(input)
+}
+
+/**
+ * Parse a Go duration (`1m30s`, `500ms`, `1.5h`, `0`) into milliseconds, as faas-cli's
+ * duration flags accept them. A bare integer is taken as seconds (the watchdogs accept that).
+ */
+export function parseDuration(text: string, flagName?: string): number {
+  const ms = parseDurationOrSeconds(text)
+  if (ms === undefined) throw durationError(text, flagName)
+  return ms
 }
 
 function durationError(text: string, flagName?: string): FaasError {

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {gatewayFlags, stringArray} from '../../flags.js'
+import {gatewayFlags, namespaceMetadataFlags} from '../../flags.js'
 
 export default class NamespaceUpdate extends BaseCommand {
   static override hiddenAliases = ['ns:update']
@@ -10,21 +10,15 @@ export default class NamespaceUpdate extends BaseCommand {
   static override examples = ['<%= config.bin %> namespace update team-a --label team=a --annotation owner=alice']
 
   static override args = {name: Args.string({description: 'Name of the namespace', required: true})}
-  static override flags = {
-    ...gatewayFlags,
-    label: stringArray('Label to set on the namespace (KEY=VALUE)', 'l'),
-    annotation: stringArray('Annotation to set on the namespace (KEY=VALUE)'),
-  }
+  static override flags = {...gatewayFlags, ...namespaceMetadataFlags}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(NamespaceUpdate)
-    const {parseKeyValueFlags} = await import('../../stack/merge.js')
-    const labels = parseKeyValueFlags(flags.label, '--label')
-    const annotations = parseKeyValueFlags(flags.annotation, '--annotation')
+    const {updateNamespace, namespaceSpecFromFlags} = await import('../../gateway/namespaces.js')
+    const spec = await namespaceSpecFromFlags(args.name, flags)
     const client = await this.gatewayClient({gatewayFlag: flags.gateway, token: flags.token, tlsNoVerify: flags['tls-no-verify']})
-    const {updateNamespace} = await import('../../gateway/namespaces.js')
     this.note('Updating Namespace: ' + args.name)
-    await updateNamespace(client, {name: args.name, labels, annotations})
+    await updateNamespace(client, spec)
     this.out('Namespace Updated: ' + args.name)
   }
 }

@@ -16,10 +16,7 @@ export default class SecretApply extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(SecretApply)
-    const client = await this.gatewayClient({gatewayFlag: flags.gateway, token: flags.token, tlsNoVerify: flags['tls-no-verify']})
-    const {insecureGatewayWarning} = await import('../../gateway/notes.js')
-    const warning = insecureGatewayWarning(client.gateway, flags['tls-no-verify'])
-    if (warning) this.note(warning)
+    const client = await this.gatewayClient({tlsWarning: true, gatewayFlag: flags.gateway, token: flags.token, tlsNoVerify: flags['tls-no-verify']})
     const {applySecrets} = await import('../../gateway/secrets.js')
     const results = await applySecrets(client, {dir: '.secrets', namespace: flags.namespace, trim: flags.trim, log: (e) => this.note(e.text)})
     const failed = results.filter((r) => !r.ok)

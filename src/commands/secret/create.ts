@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {gatewayFlags, namespaceFlag} from '../../flags.js'
+import {gatewayFlags, namespaceFlag, secretValueFlags} from '../../flags.js'
 
 export default class SecretCreate extends BaseCommand {
   static override summary = 'Create a new secret'
@@ -17,23 +17,15 @@ export default class SecretCreate extends BaseCommand {
   static override flags = {
     ...gatewayFlags,
     ...namespaceFlag,
-    'from-literal': Flags.string({description: 'Value of the secret'}),
-    'from-file': Flags.string({description: 'Path to the secret file'}),
-    trim: Flags.boolean({description: 'Trim whitespace from the start and end of the secret value', default: true, allowNo: true}),
+    ...secretValueFlags,
     replace: Flags.boolean({description: 'Update the secret when it already exists', default: false, allowNo: true}),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(SecretCreate)
-    const {createSecret, readSecretValue, validateSecretName} = await import('../../gateway/secrets.js')
-    const {readStdinBuffer} = await import('../../gateway/stdin.js')
-    const name = validateSecretName(args.name)
-    if (flags['from-literal'] === undefined && flags['from-file'] === undefined && process.stdin.isTTY) this.note('Reading from STDIN - hit (Control + D) to stop.')
-    const value = await readSecretValue({literal: flags['from-literal'], file: flags['from-file'], trim: flags.trim, readStdin: readStdinBuffer})
-    const client = await this.gatewayClient({gatewayFlag: flags.gateway, token: flags.token, tlsNoVerify: flags['tls-no-verify']})
-    const {insecureGatewayWarning} = await import('../../gateway/notes.js')
-    const warning = insecureGatewayWarning(client.gateway, flags['tls-no-verify'])
-    if (warning) this.note(warning)
+    const {createSecret, secretToWrite} = await import('../../gateway/secrets.js')
+    const {name, value} = await secretToWrite({name: args.name, literal: flags['from-literal'], file: flags['from-file'], trim: flags.trim, prompt: (text) => this.note(text)})
+    const client = await this.gatewayClient({tlsWarning: true, gatewayFlag: flags.gateway, token: flags.token, tlsNoVerify: flags['tls-no-verify']})
     const {qualifiedName} = await import('../../gateway/http.js')
     this.note(`Creating secret: ${qualifiedName(name, flags.namespace, true)}`)
     const result = await createSecret(client, {name, namespace: flags.namespace, value, replace: flags.replace, onExists: () => this.note(`Secret ${name} already exists, updating...`)})

@@ -5,6 +5,7 @@ export default class Secret extends BaseCommand {
   static override description = 'Subcommands: create, update (u), list (ls), remove (rm, delete), apply, generate (gen).'
 
   async run(): Promise<void> {
+    await this.parse(Secret)
     await this.config.runCommand('help', ['secret'])
   }
 }

@@ -11,10 +11,7 @@ export default class SecretList extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(SecretList)
-    const client = await this.gatewayClient({gatewayFlag: flags.gateway, token: flags.token, tlsNoVerify: flags['tls-no-verify']})
-    const {insecureGatewayWarning} = await import('../../gateway/notes.js')
-    const warning = insecureGatewayWarning(client.gateway, flags['tls-no-verify'])
-    if (warning) this.note(warning)
+    const client = await this.gatewayClient({tlsWarning: true, gatewayFlag: flags.gateway, token: flags.token, tlsNoVerify: flags['tls-no-verify']})
     const {listSecrets} = await import('../../gateway/secrets.js')
     const secrets = await listSecrets(client, flags.namespace)
     if (flags.json) return this.printJson(secrets)

@@ -16,10 +16,7 @@ export default class SecretRemove extends BaseCommand {
     const {args, flags} = await this.parse(SecretRemove)
     const {removeSecret, validateSecretName} = await import('../../gateway/secrets.js')
     const name = validateSecretName(args.name)
-    const client = await this.gatewayClient({gatewayFlag: flags.gateway, token: flags.token, tlsNoVerify: flags['tls-no-verify']})
-    const {insecureGatewayWarning} = await import('../../gateway/notes.js')
-    const warning = insecureGatewayWarning(client.gateway, flags['tls-no-verify'])
-    if (warning) this.note(warning)
+    const client = await this.gatewayClient({tlsWarning: true, gatewayFlag: flags.gateway, token: flags.token, tlsNoVerify: flags['tls-no-verify']})
     await removeSecret(client, name, flags.namespace)
     this.out('Removed.. OK.')
   }

@@ -37,7 +37,7 @@ export default class StoreDeploy extends BaseCommand {
     const {findStoreFunction, loadFunctionStore, storePlatform} = await import('../../store/index.js')
     const {storeDeployment} = await import('../../store/deploy.js')
     const platform = storePlatform(flags.platform)
-    const {store} = await loadFunctionStore({url: flags.url, userAgent: `faas-cli/${this.config.version}`, tlsNoVerify: flags['tls-no-verify']})
+    const {store} = await loadFunctionStore({url: this.flagGiven('url', 'u') ? flags.url : undefined, userAgent: `faas-cli/${this.config.version}`, tlsNoVerify: flags['tls-no-verify']})
     const spec = await storeDeployment(findStoreFunction(store, args.name, platform), platform, {
       name: flags.name, namespace: flags.namespace, env: flags.env, label: flags.label, annotation: flags.annotation, constraint: flags.constraint, secret: flags.secret,
       cpuRequest: flags['cpu-request'], cpuLimit: flags['cpu-limit'], memoryRequest: flags['memory-request'], memoryLimit: flags['memory-limit'],

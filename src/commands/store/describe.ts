@@ -16,7 +16,7 @@ export default class StoreDescribe extends BaseCommand {
     const {args, flags} = await this.parse(StoreDescribe)
     const {findStoreFunction, loadFunctionStore, storePlatform} = await import('../../store/index.js')
     const platform = storePlatform(flags.platform)
-    const {store} = await loadFunctionStore({url: flags.url, userAgent: `faas-cli/${this.config.version}`})
+    const {store} = await loadFunctionStore({url: this.flagGiven('url', 'u') ? flags.url : undefined, userAgent: `faas-cli/${this.config.version}`})
     const fn = findStoreFunction(store, args.name, platform)
     if (flags.json) return this.printJson(fn)
     const {renderStoreFunction} = await import('../../store/render.js')

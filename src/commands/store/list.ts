@@ -20,7 +20,7 @@ export default class StoreList extends BaseCommand {
     const {flags} = await this.parse(StoreList)
     const {functionsForPlatform, loadFunctionStore, storePlatform, storePlatforms} = await import('../../store/index.js')
     const platform = storePlatform(flags.platform)
-    const {store} = await loadFunctionStore({url: flags.url, userAgent: `faas-cli/${this.config.version}`})
+    const {store} = await loadFunctionStore({url: this.flagGiven('url', 'u') ? flags.url : undefined, userAgent: `faas-cli/${this.config.version}`})
     const functions = functionsForPlatform(store, platform)
     if (flags.json) return this.printJson(functions)
     if (functions.length === 0) {

@@ -1,0 +1,109 @@
+/**
+ * `completion --shell bash|zsh` and the hidden `print-token FILE` (spec §1.0, §1.2).
+ * The bash script is loaded into a real bash and asked for completions the way bash asks.
+ */
+import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
+import {writeFileSync} from 'node:fs'
+import path from 'node:path'
+import {before, describe, it} from 'node:test'
+
+import {runCli, tempDir} from '../helpers/cli.js'
+
+function haveShell(name: string): boolean {
+  return spawnSync(name, ['-c', 'exit 0']).status === 0
+}
+
+describe('faas completion', () => {
+  let script = ''
+  before(async () => {
+    const r = await runCli(['completion', '--shell', 'bash'])
+    assert.equal(r.code, 0, r.stderr)
+    script = path.join(tempDir(), 'faas.bash')
+    writeFileSync(script, r.stdout)
+  })
+
+  /** What bash completion offers for the words typed (the last one is the word being completed). */
+  function complete(...words: string[]): string[] {
+    const quoted = words.map((w) => `'${w.replaceAll("'", "'\\''")}'`).join(' ')
+    const r = spawnSync('bash', ['-c', `source '${script}'; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _faas_complete; printf '%s\\n' "\${COMPREPLY[@]}"; complete -p faas faas-cli`], {encoding: 'utf8'})
+    assert.equal(r.status, 0, r.stderr)
+    return r.stdout.split('\n').filter(Boolean)
+  }
+
+  it('completes commands, subcommands, aliases and flags for faas and faas-cli', {skip: !haveShell('bash') && 'no bash'}, () => {
+    const top = complete('faas', '')
+    for (const c of ['build', 'deploy', 'namespace', 'secret', 'store', 'template', 'completion', 'up', 'version']) assert.ok(top.includes(c), c)
+    assert.ok(!top.includes('print-token') && !top.includes('namespaces'), 'hidden commands are not offered')
+    assert.ok(top.some((l) => l === 'complete -o default -F _faas_complete faas'))
+    assert.ok(top.some((l) => l === 'complete -o default -F _faas_complete faas-cli'))
+    assert.deepEqual(complete('faas', 'secret', 'cr').slice(0, 1), ['create'])
+    assert.deepEqual(complete('faas-cli', 'ns', 'l').slice(0, 2), ['list', 'ls'])
+    assert.deepEqual(complete('faas', 'secret', 'create', '--from-').slice(0, 2), ['--from-file', '--from-literal'])
+    assert.deepEqual(complete('faas', 'template', 'store', '').slice(0, 4), ['describe', 'list', 'ls', 'pull'])
+    // a flag's value is left to the shell's file completion; the command path still holds after it
+    assert.deepEqual(complete('faas', 'deploy', '-f', '').filter((l) => !l.startsWith('complete ')), [])
+    assert.ok(complete('faas', 'deploy', '-f', 'stack.yml', '--rea').includes('--read-template'))
+  })
+
+  it('prints a zsh script registered for both names', async () => {
+    const r = await runCli(['completion', '--shell', 'zsh'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /^#compdef faas faas-cli$/m)
+    assert.match(r.stdout, /^compdef _faas faas faas-cli$/m)
+    assert.match(r.stdout, /"secret create"\) echo "[^"]*--from-literal/)
+    if (haveShell('zsh')) {
+      const file = path.join(tempDir(), '_faas')
+      writeFileSync(file, r.stdout)
+      const check = spawnSync('zsh', ['-n', file], {encoding: 'utf8'})
+      assert.equal(check.status, 0, check.stderr)
+    }
+  })
+
+  it('requires --shell bash or zsh', async () => {
+    const missing = await runCli(['completion'])
+    assert.equal(missing.code, 1)
+    assert.match(missing.stderr, /shell/)
+    const fish = await runCli(['completion', '--shell=fish'])
+    assert.equal(fish.code, 1)
+    assert.match(fish.stderr, /bash, zsh/)
+  })
+})
+
+describe('faas print-token (hidden)', () => {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
+  const header = {alg: 'RS256', typ: 'JWT', kid: 'k1'}
+  const payload = {sub: 'alice', iss: 'https://idp.example.com', exp: 1_900_000_000, groups: ['a', 'b']}
+  const signature = 'c2lnbmF0dXJlLW5ldmVyLXNob3du'
+
+  it('prints the header and payload, indented, and never the signature', async () => {
+    const cwd = tempDir()
+    writeFileSync(path.join(cwd, 'token.txt'), `${b64(header)}.${b64(payload)}.${signature}\n`)
+    const r = await runCli(['print-token', 'token.txt'], {cwd})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(JSON.parse(r.stdout), {header, payload})
+    assert.equal(r.stdout, JSON.stringify({header, payload}, null, 2) + '\n')
+    assert.ok(!r.stdout.includes(signature) && !r.stderr.includes(signature))
+  })
+
+  it('fails clearly on a file that is not a JWT, or no file', async () => {
+    const cwd = tempDir()
+    writeFileSync(path.join(cwd, 'bad.txt'), 'not-a-token\n')
+    writeFileSync(path.join(cwd, 'bad-json.txt'), `${b64(header)}.bm90IGpzb24.${signature}`)
+    const bad = await runCli(['print-token', 'bad.txt'], {cwd})
+    assert.equal(bad.code, 1)
+    assert.match(bad.stderr, /bad\.txt does not hold a JWT: expected 3 dot-separated parts, found 1/)
+    const badJson = await runCli(['print-token', 'bad-json.txt'], {cwd})
+    assert.equal(badJson.code, 1)
+    assert.match(badJson.stderr, /its payload is not JSON/)
+    assert.ok(!badJson.stderr.includes(signature))
+    const missing = await runCli(['print-token', 'nope.txt'], {cwd})
+    assert.equal(missing.code, 1)
+    assert.match(missing.stderr, /unable to read nope\.txt: no such file or directory/)
+  })
+
+  it('is hidden from the command list', async () => {
+    const help = await runCli(['--help'])
+    assert.ok(!help.stdout.includes('print-token'))
+  })
+})
