@@ -15,6 +15,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {buildOnHost, readHostSpec} from '../src/local/host-builder.js'
+import {freeLoopbackPort as freePort} from '../src/util/ports.js'
 import {repoRoot, type Figure} from './util.js'
 
 interface CannonResult {
@@ -58,17 +59,6 @@ function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
       })
     }
     attempt()
-  })
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const {port} = s.address() as net.AddressInfo
-      s.close(() => resolve(port))
-    })
-    s.on('error', reject)
   })
 }
 

@@ -6,27 +6,17 @@
  */
 import {spawn, type ChildProcess} from 'node:child_process'
 import {promises as fs} from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+
+import {freeLoopbackPort as freePort} from '../src/util/ports.js'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const bin = path.join(repoRoot, 'bin', 'run.js')
 
 function say(text: string): void {
   process.stderr.write(`${text}\n`)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const {port} = s.address() as net.AddressInfo
-      s.close(() => resolve(port))
-    })
-    s.on('error', reject)
-  })
 }
 
 /** Runs `faas <args>`; resolves with stdout, rejects with the output on a non-zero exit. */

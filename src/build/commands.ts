@@ -374,7 +374,8 @@ export interface LocalRunWiring {
  * container engine (§4.5), or on the host when the builder is `host` (no engine installed).
  */
 export async function localRunCommand(ctx: CommandContext, stack: Stack | undefined, names: string[], flags: LocalRunFlagInput, wiring: LocalRunWiring): Promise<void> {
-  const {freePort, localRunSpec, parseEnvPairs, pickLocalFunction, runLocalContainer} = await import('./local-run.js')
+  const {localRunSpec, parseEnvPairs, pickLocalFunction, runLocalContainer} = await import('./local-run.js')
+  const {freeLoopbackPort} = await import('../util/ports.js')
   const {functionEnvironment} = await import('../stack/merge.js')
   if (!stack) throw new FaasError('local-run needs a stack file', {hint: 'Pass -f stack.yaml, or run it in the folder that holds stack.yaml'})
   const builder = await resolveBuilder({builder: flags.builder, engine: flags.engine, env: ctx.env, allowHost: true})
@@ -386,7 +387,7 @@ export async function localRunCommand(ctx: CommandContext, stack: Stack | undefi
   const chosen: Stack = {...stack, functions: selected}
   const extraEnv = parseEnvPairs(flags.env)
   const environment = await functionEnvironment(fn, ctx.cwd, extraEnv)
-  const port = flags.port === 0 ? await freePort() : flags.port
+  const port = flags.port === 0 ? await freeLoopbackPort() : flags.port
   const log = (line: string) => ctx.stream.write(`${line}\n`)
 
   const build = async (only?: string[]) => {

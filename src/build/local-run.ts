@@ -2,12 +2,10 @@
  * `faas local-run` in container mode (spec §4.5): run one function's image with the engine,
  * the way the gateway would (environment, secrets folder, read-only root, limits).
  */
-import {promises as fs} from 'node:fs'
-import path from 'node:path'
-
 import {FaasError} from '../errors.js'
 import {DEFAULT_FUNCTION_NAMESPACE} from '../config/gateway.js'
 import type {StackFunction} from '../stack/types.js'
+import {localSecretsDir} from '../util/secret-files.js'
 import {removeContainerArgv, runArgv, shellLine, type ContainerEngine, type RunSpec} from './argv.js'
 import {runEngine} from './engine.js'
 
@@ -68,23 +66,7 @@ export async function localRunSpec(input: LocalRunSpecInput): Promise<RunSpec> {
   }
   const cpus = fn.limits?.cpu ? parseCpus(fn.limits.cpu) : undefined
 
-  let secretsDir: string | undefined
-  if (fn.secrets?.length) {
-    secretsDir = path.resolve(input.cwd, '.secrets')
-    const missing: string[] = []
-    for (const s of fn.secrets) {
-      try {
-        await fs.access(path.join(secretsDir, s))
-      } catch {
-        missing.push(s)
-      }
-    }
-    if (missing.length) {
-      throw new FaasError(`missing files: create the following secrets (${missing.join(', ')}) in: "${secretsDir}"`, {
-        hint: 'Each secret is a file named after it in ./.secrets (e.g. echo -n value > .secrets/name)',
-      })
-    }
-  }
+  const secretsDir = await localSecretsDir(input.cwd, fn.secrets ?? [])
 
   return {
     name: fn.name,
@@ -98,19 +80,6 @@ export async function localRunSpec(input: LocalRunSpecInput): Promise<RunSpec> {
     secretsDir,
     fprocess: fn.fprocess || undefined,
   }
-}
-
-/** A free TCP port on 127.0.0.1 (for `--port 0`). */
-export async function freePort(): Promise<number> {
-  const net = await import('node:net')
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const {port} = srv.address() as {port: number}
-      srv.close(() => resolve(port))
-    })
-  })
 }
 
 export interface DockerRunOptions {

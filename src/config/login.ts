@@ -38,7 +38,10 @@ export async function loginWithBasicAuth(client: GatewayClient, username: string
   try {
     res = await client.request('GET', '/system/functions', {headers: {authorization: `Basic ${token}`}, withAuth: false, retry: false})
   } catch (error) {
-    throw new FaasError(`Cannot connect to OpenFaaS on URL: ${client.gateway}. ${errorMessage(error)}`, {hint: 'Check the gateway URL (--gateway or OPENFAAS_URL) and that the gateway is running.'})
+    // faas-cli's wording, then the low-level cause (connection refused, timeout, TLS …)
+    const cause = (error as {cause?: unknown}).cause
+    const reason = cause ? errorMessage(cause) : errorMessage(error)
+    throw new FaasError(`Cannot connect to OpenFaaS on URL: ${client.gateway}. ${reason}`, {hint: 'Check the gateway URL (--gateway or OPENFAAS_URL) and that the gateway is running.'})
   }
   if (res.status === 401) {
     throw new FaasError('Unable to login, either username or password is incorrect', {hint: 'The gateway rejected these credentials; check the username (-u) and password.'})

@@ -54,6 +54,8 @@ export interface GatewayResponse {
   statusText: string
   headers: Record<string, string | string[] | undefined>
   body: string
+  /** The gateway asked (for hints such as the login command); absent in hand-made responses. */
+  gateway?: string
 }
 
 export interface GatewayStream {
@@ -173,7 +175,7 @@ export class GatewayClient {
     const gotOpts = await this.gotOptions(method, url, options)
     try {
       const res = await got(url, gotOpts as never) as unknown as {statusCode: number; statusMessage?: string; headers: Record<string, string>; body: string}
-      return {status: res.statusCode, statusText: res.statusMessage ?? '', headers: res.headers, body: res.body}
+      return {status: res.statusCode, statusText: res.statusMessage ?? '', headers: res.headers, body: res.body, gateway: this.gateway}
     } catch (error) {
       throw this.transportError(error, url, (gotOpts.timeout as {request?: number; response?: number} | undefined)?.request ?? (gotOpts.timeout as {response?: number} | undefined)?.response)
     }
@@ -250,16 +252,28 @@ export function proxyFor(targetUrl: string, env: NodeJS.ProcessEnv): string | un
 /** faas-cli's text for an unexpected status. */
 export function unexpectedStatus(res: GatewayResponse): FaasError {
   if (res.status === 401) {
-    return new FaasError('unauthorized access, run "faas-cli login" to setup authentication for this server', {hint: 'Log in with: faas login --gateway <url> --password-stdin (or pass --token).'})
+    return new FaasError('unauthorized access, run "faas-cli login" to setup authentication for this server', {hint: loginHint(res.gateway)})
   }
   if (res.status === 403) {
     return new FaasError(`forbidden: the gateway refused the request (403) - ${oneLine(res.body)}`, {hint: 'The credentials are valid but lack permission for this action or namespace.'})
   }
-  return new FaasError(`server returned unexpected status code: ${res.status} - ${oneLine(res.body)}`, {hint: statusHint(res.status)})
+  return new FaasError(`server returned unexpected status code: ${res.status} - ${oneLine(res.body)}`, {hint: statusHint(res.status, res.body)})
 }
 
-/** What to do about a status, for the hint line under the error. */
-export function statusHint(status: number): string | undefined {
+/** The command that logs in to `gateway` (a placeholder when it is not known). */
+export function loginHint(gateway?: string): string {
+  return `Log in with: faas login --gateway ${gateway ?? '<url>'} --password-stdin (or pass --token).`
+}
+
+/**
+ * What to do about a status, for the hint line under the error. `body` (the gateway's answer)
+ * picks a precise hint for the errors our embedded gateway explains, over the generic one.
+ */
+export function statusHint(status: number, body = ''): string | undefined {
+  if (status === 400 && /local image index/.test(body)) {
+    return 'The embedded gateway (faas gateway) runs only functions built on this machine ("faas up", or "faas build --builder host" then deploy); prebuilt images, such as the function store\'s, need a gateway with a container runtime (faasd, Kubernetes).'
+  }
+  if (status === 400 && /namespace not valid/i.test(body)) return '"faas namespace list" shows the namespaces; "faas namespace create NAME" adds one.'
   if (status === 404) return 'Check the name, the --namespace and the --gateway URL ("faas list" shows what is deployed).'
   if (status === 429) return 'The gateway is rate limiting; wait and try again.'
   if (status === 501) return 'The gateway or its provider does not implement this feature.'

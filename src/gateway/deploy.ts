@@ -11,7 +11,7 @@ import {STATUS_CODES} from 'node:http'
 import {functionUrl} from '../config/gateway.js'
 import {errorMessage, isFaasError} from '../errors.js'
 import type {GatewayClient, GatewayResponse} from './client.js'
-import {isUnreachable, oneLine, statusHint} from './client.js'
+import {isUnreachable, loginHint, oneLine, statusHint} from './client.js'
 import {runOrdered} from './ordered-pool.js'
 import type {FunctionDeployment} from './types.js'
 
@@ -79,9 +79,9 @@ export async function deployFunction(client: GatewayClient, spec: FunctionDeploy
     }
     if (SUCCESS.has(res.status)) return {...base, ok: true, status: res.status, statusLine: statusLine(res), rollingUpdate}
     if (res.status === 401) {
-      return {...base, ok: false, status: 401, statusLine: statusLine(res), rollingUpdate, error: 'unauthorized access, run "faas-cli login" to setup authentication for this server', hint: 'Log in with "faas login --gateway <url> --password-stdin", or pass --token.'}
+      return {...base, ok: false, status: 401, statusLine: statusLine(res), rollingUpdate, error: 'unauthorized access, run "faas-cli login" to setup authentication for this server', hint: loginHint(client.gateway)}
     }
-    return {...base, ok: false, status: res.status, statusLine: statusLine(res), rollingUpdate, error: `Unexpected status: ${res.status}, message: ${oneLine(res.body)}`, hint: statusHint(res.status)}
+    return {...base, ok: false, status: res.status, statusLine: statusLine(res), rollingUpdate, error: `Unexpected status: ${res.status}, message: ${oneLine(res.body)}`, hint: statusHint(res.status, res.body)}
   } catch (error) {
     return {...base, ok: false, status: 0, rollingUpdate: false, error: errorMessage(error), hint: isFaasError(error) ? error.hint : undefined, unreachable: isUnreachable(error)}
   }

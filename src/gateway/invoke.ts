@@ -208,7 +208,7 @@ export async function invokeFunction(client: GatewayClient, input: InvokeInput):
     const realm = String(res.headers['www-authenticate'] ?? '')
     const hint = res.status === 401 && /IAM function invoke/i.test(realm)
       ? 'The function needs an OpenFaaS IAM token: pass --auth.'
-      : statusHint(res.status)
+      : invokeStatusHint(res.status, input.name, input.namespace)
     throw new FaasError(`Server returned unexpected status code: ${res.status} - ${oneLine(text)}`, {hint})
   }
   const collect = chunkCollector()
@@ -222,6 +222,22 @@ export async function invokeFunction(client: GatewayClient, input: InvokeInput):
   }
   const callId = res.headers['x-call-id']
   return {status: res.status, async: input.async, callId: Array.isArray(callId) ? callId[0] : callId}
+}
+
+/**
+ * The hint under a failed invoke. Past the gateway, a 5xx or 408 is usually the function's own
+ * doing (it threw, crashed or ran past its timeout), so the hint points at its logs rather than
+ * at the gateway ("faas logs" shows it, or says that the function is not there).
+ */
+export function invokeStatusHint(status: number, name: string, namespace: string): string | undefined {
+  const ns = namespace && namespace !== 'openfaas-fn' ? ` -n ${namespace}` : ''
+  const logs = `"faas logs ${name}${ns}"`
+  if (status === 404) return `Check the name and namespace; "faas list${ns}" shows what is deployed.`
+  if (status === 408 || status === 504) return `The function did not answer in time: ${logs} shows what it was doing; raise its exec_timeout (and the gateway's timeouts) if it needs longer.`
+  if (status === 502) return `The function process failed or exited: ${logs} shows its output.`
+  if (status === 503) return `The function is not ready (starting, or scaled to zero): wait with "faas ready ${name}${ns}", then try again.`
+  if (status >= 500) return `The function answered with an error: ${logs} shows its output.`
+  return statusHint(status)
 }
 
 async function readLimited(stream: Readable, max: number): Promise<string> {

@@ -16,7 +16,7 @@ function failure(res: GatewayResponse, action: string): FaasError {
   if (res.status === 501) {
     return new FaasError(`the gateway cannot ${action}: ${oneLine(res.body) || 'not implemented'}`, {hint: 'Managing namespaces needs a provider that implements it (OpenFaaS Standard/Enterprise); on OpenFaaS CE create them with kubectl.'})
   }
-  return new FaasError(`Unexpected status code: ${res.status}, message: ${JSON.stringify(oneLine(res.body))}`, {hint: statusHint(res.status)})
+  return new FaasError(`Unexpected status code: ${res.status}, message: ${JSON.stringify(oneLine(res.body))}`, {hint: statusHint(res.status, res.body)})
 }
 
 export async function listNamespaces(client: GatewayClient): Promise<string[]> {
@@ -39,6 +39,12 @@ export interface NamespaceSpec {
   name: string
   labels?: Record<string, string>
   annotations?: Record<string, string>
+}
+
+/** `namespace create|update NAME`: the spec from the -l/--label and --annotation values (KEY=VALUE). */
+export async function namespaceSpecFromFlags(name: string, flags: {label: string[]; annotation: string[]}): Promise<NamespaceSpec> {
+  const {parseKeyValueFlags} = await import('../stack/merge.js')
+  return {name, labels: parseKeyValueFlags(flags.label, '--label'), annotations: parseKeyValueFlags(flags.annotation, '--annotation')}
 }
 
 function namespaceBody(spec: NamespaceSpec): FunctionNamespace {

@@ -78,6 +78,18 @@ function body(name: string, namespace: string | undefined, value?: SecretValue):
   return out
 }
 
+/**
+ * The name and value `secret create` / `secret update` send: the name checked, the value from
+ * --from-literal, --from-file or stdin (`prompt` is told when stdin is a terminal).
+ */
+export async function secretToWrite(input: {name?: string; literal?: string; file?: string; trim: boolean; prompt: (text: string) => void}): Promise<{name: string; value: SecretValue}> {
+  const name = validateSecretName(input.name)
+  if (input.literal === undefined && input.file === undefined && process.stdin.isTTY) input.prompt('Reading from STDIN - hit (Control + D) to stop.')
+  const {readStdinBuffer} = await import('./stdin.js')
+  const value = await readSecretValue({literal: input.literal, file: input.file, trim: input.trim, readStdin: readStdinBuffer})
+  return {name, value}
+}
+
 export interface SecretWriteResult {
   /** `201 Created`, `200 OK` … */
   statusLine: string

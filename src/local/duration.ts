@@ -1,56 +1,24 @@
 /**
  * Durations as the watchdog and gateway read them (spec §0): an integer is a number of seconds,
  * anything else is a Go duration such as `500ms`, `1m30s` or `1.5h`. Unparsable values fall back
- * to the caller's default instead of failing, like of-watchdog does.
+ * to the caller's default instead of failing, like of-watchdog does (the parsing itself is the
+ * CLI's, in src/util/duration.ts).
  */
-
-const UNIT_MS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  'µs': 1e-3,
-  'μs': 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-}
-
-/** Parses a Go duration string (`300ms`, `-1.5h`, `2h45m`) into milliseconds; undefined when invalid. */
-export function parseGoDuration(text: string): number | undefined {
-  let s = text.trim()
-  if (s === '') return undefined
-  let sign = 1
-  if (s[0] === '-' || s[0] === '+') {
-    if (s[0] === '-') sign = -1
-    s = s.slice(1)
-  }
-  if (s === '0') return 0
-  const part = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/
-  let total = 0
-  let matched = false
-  while (s.length > 0) {
-    const m = part.exec(s)
-    if (!m) return undefined
-    total += Number(m[1]) * UNIT_MS[m[2]]
-    s = s.slice(m[0].length)
-    matched = true
-  }
-  return matched ? sign * total : undefined
-}
+import {parseDurationOrSeconds} from '../util/duration.js'
 
 /** Integer seconds or a Go duration, in milliseconds; `fallback` when absent or unparsable. */
 export function parseDurationSetting(value: string | undefined, fallbackMs: number): number {
-  if (value === undefined) return fallbackMs
-  const v = value.trim()
-  if (v === '') return fallbackMs
-  if (/^-?\d+$/.test(v)) return Number(v) * 1000
-  return parseGoDuration(v) ?? fallbackMs
+  if (value === undefined || value.trim() === '') return fallbackMs
+  return parseDurationOrSeconds(value) ?? fallbackMs
 }
 
 /** Seconds with six decimals, the way Go's `%f` prints them (X-Duration-Seconds). */
 export function formatSeconds(ms: number): string {
   return (ms / 1000).toFixed(6)
 }
+
+/** A duration for people, as Go prints one (`500ms`, `1.5s`, `1m30s`): the CLI's formatter. */
+export {formatDuration} from '../util/duration.js'
 
 /** Byte sizes for limits: plain bytes or with a k/Ki/M/Mi/G/Gi suffix. */
 export function parseByteSize(value: string | undefined, fallback: number): number {

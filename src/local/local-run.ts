@@ -14,6 +14,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {FaasError} from '../errors.js'
 import type {Stack, StackFunction} from '../stack/types.js'
+import {localSecretsDir} from '../util/secret-files.js'
 import {goLogTimestamp} from './clock.js'
 import {baseEnvironment, DEFAULT_NAMESPACE, functionEnvironment} from './gateway/function-runtime.js'
 import {type EmbeddedGateway, startGateway} from './gateway/server.js'
@@ -66,27 +67,6 @@ async function resolveBuild(fn: LocalRunFunction, indexPath: string): Promise<Im
   return entry
 }
 
-/** Checks `.secrets/<name>` exists for each secret, like the container mode does. */
-async function secretsDir(cwd: string, functions: LocalRunFunction[]): Promise<string | undefined> {
-  const wanted = [...new Set(functions.flatMap((f) => f.secrets ?? []))]
-  if (!wanted.length) return undefined
-  const dir = path.resolve(cwd, '.secrets')
-  const missing: string[] = []
-  for (const s of wanted) {
-    try {
-      await fs.access(path.join(dir, s))
-    } catch {
-      missing.push(s)
-    }
-  }
-  if (missing.length) {
-    throw new FaasError(`missing files: create the following secrets (${missing.join(', ')}) in: "${dir}"`, {
-      hint: `e.g. printf '%s' "value" > ${path.join(dir, missing[0])}`,
-    })
-  }
-  return dir
-}
-
 export async function startLocalRun(opts: LocalRunOptions): Promise<LocalRunHandle> {
   if (opts.functions.length === 0) throw new FaasError('no function to run')
   const indexPath = opts.indexPath ?? imageIndexPath(opts.env ?? process.env)
@@ -97,7 +77,7 @@ export async function startLocalRun(opts: LocalRunOptions): Promise<LocalRunHand
 /** One function on the port itself. */
 async function startSingle(opts: LocalRunOptions, fn: LocalRunFunction, indexPath: string, log: (l: string) => void): Promise<LocalRunHandle> {
   const baseEnv = baseEnvironment(opts.env ?? process.env)
-  const secrets = await secretsDir(opts.cwd, [fn])
+  const secrets = await localSecretsDir(opts.cwd, fn.secrets ?? [])
   const namespace = fn.namespace || DEFAULT_NAMESPACE
   const make = async () => {
     const build = await resolveBuild(fn, indexPath)
@@ -160,7 +140,7 @@ async function startSingle(opts: LocalRunOptions, fn: LocalRunFunction, indexPat
 
 /** Several functions behind an embedded gateway (temporary state). */
 async function startSeveral(opts: LocalRunOptions, indexPath: string, log: (l: string) => void): Promise<LocalRunHandle> {
-  const secrets = await secretsDir(opts.cwd, opts.functions)
+  const secrets = await localSecretsDir(opts.cwd, opts.functions.flatMap((f) => f.secrets ?? []))
   for (const fn of opts.functions) await resolveBuild(fn, indexPath)
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'faas-local-run-'))
   const width = Math.max(...opts.functions.map((f) => f.name.length))
@@ -243,16 +223,20 @@ function listen(server: http.Server, port: number, host: string): Promise<void> 
   })
 }
 
-/** What the build pipeline's `local-run` hands over in host mode (one function). */
-export interface LocalRunOnHostInput {
+/** One function as host mode runs it. */
+export interface HostFunction {
   fn: StackFunction
-  stack: Stack
-  port: number
-  /** The function's merged environment (environment ← environment_file ← --env). */
-  env: Record<string, string>
-  signal?: AbortSignal
   /** The image as built (resolved --tag); default: the stack's image with `:latest`. */
   image?: string
+  /** The function's merged environment (environment ← environment_file ← --env). */
+  env: Record<string, string>
+}
+
+/** How host mode runs: where, until when, and whether it watches for changes. */
+interface HostRunOptions {
+  stack: Stack
+  port: number
+  signal?: AbortSignal
   cwd?: string
   host?: string
   /** Rebuild and reload on changes (needs `rebuild`). */
@@ -262,23 +246,16 @@ export interface LocalRunOnHostInput {
   log?: (line: string) => void
 }
 
+/** What the build pipeline's `local-run` hands over in host mode (one function). */
+export type LocalRunOnHostInput = HostFunction & HostRunOptions
+
 /** Runs one stack function on the host until `signal` aborts. */
 export async function runLocalOnHost(input: LocalRunOnHostInput): Promise<void> {
   return runLocalFunctionsOnHost({...input, functions: [{fn: input.fn, image: input.image, env: input.env}]})
 }
 
 /** Runs several stack functions (behind gateway routes) until `signal` aborts. */
-export async function runLocalFunctionsOnHost(input: {
-  functions: Array<{fn: StackFunction; image?: string; env: Record<string, string>}>
-  stack: Stack
-  port: number
-  signal?: AbortSignal
-  cwd?: string
-  host?: string
-  watch?: boolean
-  rebuild?: (names: string[]) => Promise<void>
-  log?: (line: string) => void
-}): Promise<void> {
+export async function runLocalFunctionsOnHost(input: HostRunOptions & {functions: HostFunction[]}): Promise<void> {
   const cwd = input.cwd ?? process.cwd()
   const log = input.log ?? ((line: string) => process.stderr.write(line + '\n'))
   const functions: LocalRunFunction[] = input.functions.map(({fn, image, env}) => ({

@@ -9,6 +9,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {FaasError, errorMessage} from '../errors.js'
+import {UPSTREAM_TEMPLATE_STORE_URL} from '../config/store-urls.js'
 import {shippedIndexFile} from './paths.js'
 
 export interface TemplateInfo {
@@ -31,12 +32,16 @@ export interface TemplateStore {
   templates: TemplateInfo[]
 }
 
-export const UPSTREAM_TEMPLATE_STORE_URL = 'https://raw.githubusercontent.com/openfaas/store/master/templates.json'
+export {UPSTREAM_TEMPLATE_STORE_URL}
 const STORE_TIMEOUT_MS = 5000
 
-/** The index to use: the flag, else OPENFAAS_TEMPLATE_STORE_URL, else '' (the shipped one). */
+/**
+ * The index to use: the flag unless left at faas-cli's default, else OPENFAAS_TEMPLATE_STORE_URL,
+ * else '' (the shipped copy of the default index).
+ */
 export function templateStoreUrl(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return flag || env.OPENFAAS_TEMPLATE_STORE_URL || ''
+  if (flag && flag !== UPSTREAM_TEMPLATE_STORE_URL) return flag
+  return env.OPENFAAS_TEMPLATE_STORE_URL || ''
 }
 
 function storeError(message: string, cause?: unknown): FaasError {

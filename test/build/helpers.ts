@@ -62,6 +62,28 @@ export function makeProject(): string {
   return cwd
 }
 
+/** A stack for the makeProject() folder: `hello` (node-test template) and `web` (dockerfile). */
+export const PROJECT_STACK = `version: 1.0
+provider:
+  name: openfaas
+functions:
+  hello:
+    lang: node-test
+    handler: ./hello
+    image: ghcr.io/acme/hello
+  web:
+    lang: dockerfile
+    handler: ./web
+    image: acme/web:0.2.0
+`
+
+/** makeProject() with a stack.yaml (PROJECT_STACK unless given). */
+export function makeStackProject(stack = PROJECT_STACK): string {
+  const cwd = makeProject()
+  writeTree(cwd, {'stack.yaml': stack})
+  return cwd
+}
+
 /** Templates straight from `<cwd>/template/<lang>` (no pulling). */
 export function folderTemplates(cwd: string, ensured: string[][] = []): TemplateLookup {
   return {

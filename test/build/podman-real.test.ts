@@ -13,10 +13,10 @@
 import assert from 'node:assert/strict'
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, copyFileSync, writeFileSync} from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
+import {freeLoopbackPort as freePort} from '../../src/util/ports.js'
 import {runCli} from '../helpers/cli.js'
 import {tmp, writeTree} from './helpers.js'
 
@@ -47,17 +47,6 @@ function missing(): string | undefined {
   if (!BUSYBOX) absent.push('busybox-static')
   else if (hasInterpreter(readFileSync(BUSYBOX))) absent.push('busybox-static (the installed busybox is dynamically linked)')
   return absent.length ? `not installed: ${absent.join(', ')} (apt-get install podman docker-registry busybox-static)` : undefined
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const {port} = srv.address() as net.AddressInfo
-      srv.close(() => resolve(port))
-    })
-  })
 }
 
 async function waitForRegistry(url: string, child: ChildProcess, log: () => string): Promise<void> {

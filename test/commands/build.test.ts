@@ -7,29 +7,12 @@ import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {fakeEngineEnv, makeProject, readEngineLog, tmp, writeTree} from '../build/helpers.js'
+import {fakeEngineEnv, makeStackProject, PROJECT_STACK, readEngineLog, tmp, writeTree} from '../build/helpers.js'
 import {runCli} from '../helpers/cli.js'
 import {startTestGateway, type TestGateway} from '../helpers/gateway.js'
 
-const STACK = `version: 1.0
-provider:
-  name: openfaas
-functions:
-  hello:
-    lang: node-test
-    handler: ./hello
-    image: ghcr.io/acme/hello
-  web:
-    lang: dockerfile
-    handler: ./web
-    image: acme/web:0.2.0
-`
-
-function project(stack = STACK): string {
-  const cwd = makeProject()
-  writeTree(cwd, {'stack.yaml': stack})
-  return cwd
-}
+const STACK = PROJECT_STACK
+const project = makeStackProject
 
 describe('faas build', () => {
   it('builds every function, then says "up to date" without running the engine', async () => {

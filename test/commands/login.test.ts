@@ -89,7 +89,7 @@ describe('faas login / logout', () => {
   it('explains an unreachable gateway in one line and exits 1', async () => {
     const r = await runCli(['login', '-g', 'http://127.0.0.1:1', '-s'], {input: 'x'})
     assert.equal(r.code, 1)
-    assert.match(r.stderr, /^Error: Cannot connect to OpenFaaS on URL: http:\/\/127\.0\.0\.1:1/m)
+    assert.match(r.stderr, /^Error: Cannot connect to OpenFaaS on URL: http:\/\/127\.0\.0\.1:1\. connect ECONNREFUSED/m)
   })
 
   it('logout without a config file, or for another gateway, fails clearly', async () => {

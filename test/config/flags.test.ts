@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {normaliseGoBooleans} from '../../src/base-command.js'
+import {keepLastFlagValue, normaliseGoBooleans, parseErrorLine} from '../../src/base-command.js'
 import {isFaasError} from '../../src/errors.js'
 import {formatDuration, parseDuration} from '../../src/util/duration.js'
 
@@ -14,6 +14,36 @@ describe('Go-style boolean flags', () => {
   })
   it('leaves everything after -- alone', () => {
     assert.deepEqual(normaliseGoBooleans(['--', '--tail=false'], defs), ['--', '--tail=false'])
+  })
+})
+
+describe('repeated single-value flags (pflag: the last one wins)', () => {
+  const defs = {
+    yaml: {type: 'option', char: 'f'},
+    env: {type: 'option', char: 'e', multiple: true},
+    tail: {type: 'boolean', char: 't'},
+    quiet: {type: 'boolean', char: 'q'},
+    verbose: {type: 'boolean', char: 'v'},
+  }
+  it('keeps only the last occurrence, in every spelling', () => {
+    assert.deepEqual(keepLastFlagValue(['-f', 'a.yml', 'fn', '--yaml=b.yml', '-fc.yml'], defs), ['fn', '-fc.yml'])
+    assert.deepEqual(keepLastFlagValue(['-f=a.yml', '--yaml', 'b.yml'], defs), ['--yaml', 'b.yml'])
+    assert.deepEqual(keepLastFlagValue(['--tail', '-t', '--no-tail'], defs), ['--no-tail'])
+  })
+  it('leaves repeatable flags, positionals that look like values, and -- alone', () => {
+    assert.deepEqual(keepLastFlagValue(['-e', 'A=1', '-e', 'B=2'], defs), ['-e', 'A=1', '-e', 'B=2'])
+    // `-f -f`: the second -f is the first one's value (pflag reads it so too)
+    assert.deepEqual(keepLastFlagValue(['-f', '-f', 'x'], defs), ['-f', '-f', 'x'])
+    assert.deepEqual(keepLastFlagValue(['-qv', '-q'], defs), ['-qv', '-q'])
+    assert.deepEqual(keepLastFlagValue(['-f', 'a', '--', '-f', 'b'], defs), ['-f', 'a', '--', '-f', 'b'])
+  })
+})
+
+describe('parse errors', () => {
+  it('become one line saying what is wrong', () => {
+    assert.equal(parseErrorLine('The following error occurred:\n  Missing required flag shell\nSee more help with --help'), 'Missing required flag shell')
+    assert.equal(parseErrorLine('Missing 1 required arg:\nname  Name of the function\nSee more help with --help'), 'Missing 1 required arg: name Name of the function')
+    assert.equal(parseErrorLine('Nonexistent flag: --x\nSee more help with --help'), 'Nonexistent flag: --x')
   })
 })
 

@@ -284,7 +284,7 @@ describe('isolation', () => {
     const before = (await request(`${gw.url}/function/crashy/pid`)).text
     const r = await request(`${gw.url}/function/crashy/crash`)
     assert.equal(r.status, 502)
-    assert.match(r.text, /function crashy\.openfaas-fn crashed while handling the request \(exit code 1\); it is being restarted/)
+    assert.match(r.text, /function crashy\.openfaas-fn crashed while handling the request \(exit code 1\); it is being restarted\.\nLast output:\n/)
     assert.match(r.text, /about to crash/, 'the last output is included')
     assert.equal((await request(`${gw.url}/function/steady/status/200`)).status, 200)
     const after = await request(`${gw.url}/function/crashy/pid`)
@@ -300,7 +300,7 @@ describe('isolation', () => {
   test('a hanging call hits exec_timeout: 504, and the function still answers', async () => {
     const r = await request(`${gw.url}/function/slow/sleep/3000`)
     assert.equal(r.status, 504)
-    assert.match(r.text, /did not answer within exec_timeout/)
+    assert.match(r.text, /did not answer within exec_timeout \(300ms\)/, 'the timeout as it was written, not 0.300000s')
     assert.equal((await request(`${gw.url}/function/slow/sleep/10`)).status, 200)
     assert.equal((await request(`${gw.url}/function/steady/status/200`)).status, 200)
   })

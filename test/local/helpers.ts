@@ -1,7 +1,6 @@
 /** Test helpers for the local runtime: temp dirs, fixture scripts, a plain HTTP client, free ports. */
 import fs from 'node:fs'
 import http from 'node:http'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -58,16 +57,8 @@ export function request(
   })
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port
-      s.close(() => resolve(port))
-    })
-    s.on('error', reject)
-  })
-}
+/** A free loopback port (the CLI's own helper). */
+export {freeLoopbackPort as freePort} from '../../src/util/ports.js'
 
 export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<NonNullable<T>> {
   const start = Date.now()

@@ -3,7 +3,8 @@ import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import {after, describe, test} from 'node:test'
-import {parseDurationSetting, parseGoDuration} from '../../src/local/duration.js'
+import {formatDuration, parseDurationSetting} from '../../src/local/duration.js'
+import {parseGoDuration} from '../../src/util/duration.js'
 import {canonicalHeaderName, cgiVariableName} from '../../src/local/watchdog/cgi-env.js'
 import {readWatchdogConfig, splitFprocess} from '../../src/local/watchdog/config.js'
 import {startWatchdogServer, type WatchdogServer} from '../../src/local/watchdog/server.js'
@@ -284,6 +285,37 @@ describe('fork modes', () => {
     const s = await request(`${slow.url}/`)
     assert.equal(s.status, 408)
     assert.equal(s.text, 'Killed process.\n')
+  })
+
+  test('classic exec_timeout answers at once even when the script\'s own children hold its output open', async () => {
+    // `sh script` runs sleep as a child: killing sh used to leave sleep holding stdout, and the
+    // 408 waited the full 5 s for it (seen with a bash handler doing "sleep 30" behind faas gateway)
+    const dir = tempDir('faas-wd-grandchild-')
+    const script = path.join(dir, 'slow.sh')
+    fs.writeFileSync(script, 'sleep 5\ntrue\n')
+    const saved = process.env.FAAS_SPAWN_HELPERS
+    try {
+      for (const helpers of ['0', '']) {
+        if (helpers) process.env.FAAS_SPAWN_HELPERS = helpers
+        else delete process.env.FAAS_SPAWN_HELPERS
+        const wd = await watchdog({mode: 'classic', fprocess: `sh ${script}`, exec_timeout: '200ms'})
+        const started = Date.now()
+        const s = await request(`${wd.url}/`)
+        assert.equal(s.status, 408)
+        assert.ok(Date.now() - started < 2500, `answered after ${Date.now() - started} ms (helpers: ${helpers || 'on'})`)
+      }
+    } finally {
+      if (saved === undefined) delete process.env.FAAS_SPAWN_HELPERS
+      else process.env.FAAS_SPAWN_HELPERS = saved
+    }
+  })
+
+  test('durations in messages read like Go durations', () => {
+    assert.equal(formatDuration(300), '300ms')
+    assert.equal(formatDuration(2000), '2s')
+    assert.equal(formatDuration(1500), '1.5s')
+    assert.equal(formatDuration(90_000), '1m30s')
+    assert.equal(formatDuration(3_600_000), '1h0m0s')
   })
 
   test('of-watchdog fork modes set Http_* too (without Http_Host)', async () => {

@@ -9,7 +9,7 @@ import path from 'node:path'
 import type {FunctionDeployment} from '../../gateway/types.js'
 import type {ImageIndexEntry} from '../image-index.js'
 import {readWatchdogConfig, WATCHDOG_ENV_KEYS} from '../watchdog/config.js'
-import {freeLoopbackPort} from '../watchdog/ports.js'
+import {freeLoopbackPort} from '../../util/ports.js'
 import {Watchdog} from '../watchdog/watchdog.js'
 import {LogStore} from './log-store.js'
 

@@ -406,20 +406,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
     const d: FunctionDeployment = {service, image, labels: map('labels') ?? {}, annotations: map('annotations') ?? {}}
     if (b.labels === undefined || b.labels === null) delete (d as Partial<FunctionDeployment>).labels
     if (b.annotations === undefined || b.annotations === null) delete (d as Partial<FunctionDeployment>).annotations
-    const ns = str('namespace')
-    if (ns) d.namespace = ns
-    const envProcess = str('envProcess')
-    if (envProcess) d.envProcess = envProcess
-    const envVars = map('envVars')
-    if (envVars) d.envVars = envVars
-    const constraints = list('constraints')
-    if (constraints) d.constraints = constraints
-    const secrets = list('secrets')
-    if (secrets) d.secrets = secrets
-    const limits = map('limits')
-    if (limits) d.limits = limits
-    const requests = map('requests')
-    if (requests) d.requests = requests
+    // optional fields, in wire order: empty strings are left out, empty maps and lists kept
+    const optional = [['namespace', str], ['envProcess', str], ['envVars', map], ['constraints', list], ['secrets', list], ['limits', map], ['requests', map]] as const
+    for (const [key, read] of optional) {
+      const value = read(key)
+      if (value) (d as unknown as Record<string, unknown>)[key] = value
+    }
     if (b.readOnlyRootFilesystem === true) d.readOnlyRootFilesystem = true
     return d
   }

@@ -7,7 +7,7 @@
  */
 import {spawn, type ChildProcess} from 'node:child_process'
 import type {IncomingMessage, ServerResponse} from 'node:http'
-import {formatSeconds} from '../duration.js'
+import {formatDuration, formatSeconds} from '../duration.js'
 import {cgiEnvironment, parsedContentLength} from './cgi-env.js'
 import {splitFprocess, type WatchdogConfig} from './config.js'
 import {type LogSink, relayLines} from './logs.js'
@@ -111,7 +111,7 @@ export class ForkMode {
       if (e) this.opts.logs('stderr', `error starting function process: ${e}`)
     })
     relayLines(child.stderr!, 'stderr', this.opts.logs, this.opts.config.logBufferSize)
-    const timer = this.killTimer(child, () => this.opts.logs('stderr', `function process killed after exec_timeout (${formatSeconds(this.opts.config.execTimeoutMs)}s)`))
+    const timer = this.killTimer(child, () => this.opts.logs('stderr', `function process killed after exec_timeout (${formatDuration(this.opts.config.execTimeoutMs)})`))
     req.pipe(child.stdin!)
     child.stdout!.pipe(res)
     child.on('close', (code, signal) => {

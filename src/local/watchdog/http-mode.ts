@@ -5,8 +5,9 @@
 import http, {type IncomingMessage, type ServerResponse} from 'node:http'
 import net from 'node:net'
 import type {Duplex} from 'node:stream'
-import {freeLoopbackPort} from './ports.js'
-import {formatSeconds, parseGoDuration} from '../duration.js'
+import {freeLoopbackPort} from '../../util/ports.js'
+import {parseDurationOrSeconds} from '../../util/duration.js'
+import {formatDuration, formatSeconds} from '../duration.js'
 import type {WatchdogConfig} from './config.js'
 import {describeExit, type ExitInfo, FunctionProcess} from './function-process.js'
 import type {LogSink} from './logs.js'
@@ -91,7 +92,7 @@ export class HttpMode {
     let deadlineMs = cfg.execTimeoutMs
     const xTimeout = req.headers['x-timeout']
     if (deadlineMs > 0 && typeof xTimeout === 'string') {
-      const t = parseGoDuration(xTimeout) ?? (/^\d+$/.test(xTimeout.trim()) ? Number(xTimeout) * 1000 : undefined)
+      const t = parseDurationOrSeconds(xTimeout)
       if (t !== undefined && t > 0 && t < deadlineMs) deadlineMs = t
     }
     const accept = req.headers.accept
@@ -223,8 +224,9 @@ export class HttpMode {
     }
     void this.process.exitAfterError(generation).then((exit) => {
       if (exit) {
-        const output = exit.lastOutput.length ? `\nlast output:\n${exit.lastOutput.join('\n')}` : ''
-        const restarting = this.opts.restart ? '; it is being restarted' : ''
+        // one sentence per part: clients (faas invoke) show the body on one line
+        const output = exit.lastOutput.length ? `\nLast output:\n${exit.lastOutput.join('\n')}` : ''
+        const restarting = this.opts.restart ? '; it is being restarted.' : '.'
         this.fail(res, ctx, started, 502,
           `function ${this.opts.label} crashed while handling the request (${describeExit(exit)})${restarting}${output}`)
       } else {
@@ -235,7 +237,7 @@ export class HttpMode {
   }
 
   private timedOut(res: ServerResponse, ctx: RequestContext, started: number): void {
-    const body = this.opts.errorStyle === 'of-watchdog' ? '' : `function ${this.opts.label} did not answer within exec_timeout (${formatSeconds(this.opts.config.execTimeoutMs)}s)\n`
+    const body = this.opts.errorStyle === 'of-watchdog' ? '' : `function ${this.opts.label} did not answer within exec_timeout (${formatDuration(this.opts.config.execTimeoutMs)})\n`
     this.fail(res, ctx, started, 504, body, true)
   }
 

@@ -51,10 +51,17 @@ process.on('disconnect', () => {
   for (const c of running.values()) c.kill('SIGKILL')
   process.exit(0)
 })
+// A killed function's children may still hold its stdout/stderr open, and 'close' waits for
+// them: once the function itself has exited, stop waiting for them.
+const unblock = (c) => {
+  const release = () => setTimeout(() => { c.stdout.destroy(); c.stderr.destroy() }, 100)
+  if (c.exitCode !== null || c.signalCode !== null) release()
+  else c.once('exit', release)
+}
 process.on('message', (m) => {
   if (m.kill !== undefined) {
     const c = running.get(m.kill)
-    if (c) c.kill('SIGKILL')
+    if (c) { c.kill('SIGKILL'); unblock(c) }
     return
   }
   const {id, file, args, env, cwd, input, timeoutMs, mergeStderr} = m
@@ -79,7 +86,7 @@ process.on('message', (m) => {
   })
   child.stdout.on('data', (c) => out.push(c))
   child.stderr.on('data', (c) => (mergeStderr ? out : err).push(c))
-  if (timeoutMs > 0) timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL') }, timeoutMs)
+  if (timeoutMs > 0) timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); unblock(child) }, timeoutMs)
   child.on('close', (code, signal) => {
     if (timer) clearTimeout(timer)
     running.delete(id)
@@ -236,6 +243,7 @@ export function runHere(job: SpawnJob): RunningJob {
       timer = setTimeout(() => {
         timedOut = true
         c.kill('SIGKILL')
+        releaseStdio(c)
       }, job.timeoutMs)
     }
     c.on('close', (code, signal) => {
@@ -244,7 +252,30 @@ export function runHere(job: SpawnJob): RunningJob {
     })
     c.stdin!.end(job.input)
   })
-  return {result, kill: () => child?.kill('SIGKILL')}
+  return {
+    result,
+    kill: () => {
+      if (!child) return
+      child.kill('SIGKILL')
+      releaseStdio(child)
+    },
+  }
+}
+
+/**
+ * After a kill: the function's own children (a `sleep` in a shell script) may still hold its
+ * stdout/stderr, and 'close' waits for them, so the caller would wait as long as they run.
+ * Once the function itself has exited, stop reading (the same is done in the helper source).
+ */
+function releaseStdio(child: ChildProcess): void {
+  const release = () => {
+    setTimeout(() => {
+      child.stdout?.destroy()
+      child.stderr?.destroy()
+    }, 100).unref()
+  }
+  if (child.exitCode !== null || child.signalCode !== null) release()
+  else child.once('exit', release)
 }
 
 /**

@@ -5,10 +5,12 @@
 // the function runs without downloading any package.
 //
 // Handler contract: `async (event, context)`; `event` has body, headers, method, query and path;
-// `context` has status(), headers(), succeed() and fail(). A legacy `(err, result)` callback is
-// passed as the third argument.
+// `context` has status(), headers(), succeed(), fail() and secret(name). A legacy
+// `(err, result)` callback is passed as the third argument.
 
+const fs = require('node:fs')
 const http = require('node:http')
+const path = require('node:path')
 const handler = require('./function/handler')
 
 const port = Number(process.env.http_port || 3000)
@@ -65,6 +67,25 @@ class FunctionContext {
   fail(err) {
     if (this.statusCode === 200) this.statusCode = 500
     this.callback(err === undefined ? new Error('function failed') : err, undefined)
+  }
+
+  // The value of a secret made with `faas secret create NAME` and listed under the function's
+  // `secrets:` in stack.yaml (one trailing newline, as left by --from-file, is dropped).
+  secret(name) {
+    return readSecret(name)
+  }
+}
+
+// Secrets are files in $OPENFAAS_SECRETS_PATH (the local runtime) or /var/openfaas/secrets
+// (in a container). Read on every call, so an updated secret is seen without a restart.
+function readSecret(name) {
+  if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new Error(`invalid secret name: ${JSON.stringify(name)}`)
+  const dir = process.env.OPENFAAS_SECRETS_PATH || '/var/openfaas/secrets'
+  try {
+    return fs.readFileSync(path.join(dir, name), 'utf8').replace(/\r?\n$/, '')
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err
+    throw new Error(`secret ${name} not found in ${dir}: create it with "faas secret create ${name}" and list it under "secrets:" in stack.yaml`)
   }
 }
 
@@ -214,6 +235,8 @@ async function handle(req, res) {
     if (sent) return
     sent = true
     if (err) {
+      // the function's logs show why it failed (the caller only gets err.toString())
+      console.error(err)
       send(req, res, context.status(), context.headers(), err && err.toString ? err.toString() : String(err))
       return
     }

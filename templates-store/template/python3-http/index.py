@@ -9,6 +9,7 @@ Handler contract: handle(event, context) -> dict with statusCode, body and heade
 """
 import json
 import os
+import re
 import sys
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -80,6 +81,33 @@ class Event:
 class Context:
     def __init__(self):
         self.hostname = os.getenv("HOSTNAME", "localhost")
+
+    def secret(self, name):
+        """The value of a secret made with `faas secret create NAME` and listed under the
+        function's `secrets:` in stack.yaml (one trailing newline is dropped)."""
+        return read_secret(name)
+
+
+SECRET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def read_secret(name):
+    # Secrets are files in $OPENFAAS_SECRETS_PATH (the local runtime) or /var/openfaas/secrets
+    # (in a container); read on every call, so an updated secret is seen without a restart.
+    if not isinstance(name, str) or not SECRET_NAME.match(name):
+        raise ValueError("invalid secret name: %r" % (name,))
+    folder = os.getenv("OPENFAAS_SECRETS_PATH") or "/var/openfaas/secrets"
+    try:
+        with open(os.path.join(folder, name), encoding="utf-8") as f:
+            value = f.read()
+    except FileNotFoundError:
+        raise LookupError(
+            'secret %s not found in %s: create it with "faas secret create %s" and list it '
+            'under "secrets:" in stack.yaml' % (name, folder, name)
+        ) from None
+    if value.endswith("\r\n"):
+        return value[:-2]
+    return value[:-1] if value.endswith("\n") else value
 
 
 def encode_body(body, headers):

@@ -14,8 +14,8 @@ type greeting struct {
 }
 
 // Handle answers every request sent to the function, with the standard library's
-// http.ResponseWriter and *http.Request. Secrets are files in the folder named by the
-// OPENFAAS_SECRETS_PATH environment variable (/var/openfaas/secrets/ in a container).
+// http.ResponseWriter and *http.Request. Secret("api-key") (secret.go) returns the value of a
+// secret made with "faas secret create api-key" and listed under "secrets:" in stack.yaml.
 func Handle(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {

@@ -4,8 +4,8 @@ def handle(event, context):
     event.body is the raw request body (bytes), event.headers the request headers,
     event.method, event.path, and event.query (event.query["k"] or event.query.getlist("k")).
     Return a dict: statusCode, body (a dict is sent as JSON) and headers.
-    Secrets are files in the folder named by the OPENFAAS_SECRETS_PATH environment
-    variable (/var/openfaas/secrets/ in a container).
+    context.secret("api-key") returns the value of a secret made with
+    "faas secret create api-key" and listed under "secrets:" in stack.yaml.
     """
     name = event.query.get("name", "world")
     return {
