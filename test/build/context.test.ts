@@ -91,6 +91,50 @@ describe('build context (§3)', () => {
     assert.equal(readFileSync(path.join(cwd, 'build/web/link.txt'), 'utf8'), 'real')
   })
 
+  it('stops at a link back to an ancestor but copies links to other folders of the tree', async () => {
+    const cwd = makeProject()
+    writeTree(cwd, {'web/sub/data.txt': 'data', 'web/sub/deeper/x.txt': 'x'})
+    // alias sorts before sub: walking it must not make sub look like a loop afterwards
+    symlinkSync('sub', path.join(cwd, 'web/alias'))
+    symlinkSync('..', path.join(cwd, 'web/sub/deeper/up'))
+    const plan = await planBuildContext({cwd, name: 'web', handler: './web', lang: 'dockerfile'})
+    const dests = plan.entries.map((e) => `${e.kind} ${e.dest}`)
+    for (const prefix of ['alias', 'sub']) {
+      assert.ok(dests.includes(`file ${prefix}/data.txt`), `${prefix}/data.txt copied`)
+      assert.ok(dests.includes(`file ${prefix}/deeper/x.txt`), `${prefix}/deeper/x.txt copied`)
+    }
+    // deeper/up leads back to sub (an ancestor on both paths): an empty folder, not a recursion
+    assert.ok(dests.includes('dir sub/deeper/up') && dests.includes('dir alias/deeper/up'))
+    assert.ok(!dests.some((d) => d.includes('deeper/up/')), dests.join('\n'))
+    await writeBuildContext(plan, {})
+    assert.equal(readFileSync(path.join(cwd, 'build/web/alias/deeper/x.txt'), 'utf8'), 'x')
+  })
+
+  it('detects loops by real path when the handler itself is reached through a link', async () => {
+    const cwd = makeProject()
+    writeTree(cwd, {'web/sub/data.txt': 'data'})
+    symlinkSync(path.join(cwd, 'web'), path.join(cwd, 'linked'))
+    // an absolute link to the handler's real folder, met while walking it by its linked name
+    symlinkSync(path.join(cwd, 'web'), path.join(cwd, 'web/sub/back'))
+    const plan = await planBuildContext({cwd, name: 'web', handler: './linked', lang: 'dockerfile'})
+    const dests = plan.entries.map((e) => e.dest)
+    assert.ok(dests.includes('sub/data.txt'))
+    assert.ok(dests.includes('sub/back'))
+    assert.ok(!dests.some((d) => d.startsWith('sub/back/')), dests.join('\n'))
+  })
+
+  it('overwrites a destination the plan names twice, keeping the later source and its mode', async () => {
+    const dir = tmp()
+    writeTree(dir, {'src/first.txt': 'first', 'src/second.sh': {content: 'second', mode: 0o750}})
+    const root = path.join(dir, 'build/twice')
+    await writeBuildContext({root, handlerFolder: '', entries: [
+      {dest: 'same.txt', source: path.join(dir, 'src/first.txt'), kind: 'file'},
+      {dest: 'same.txt', source: path.join(dir, 'src/second.sh'), kind: 'file'},
+    ]}, {})
+    assert.equal(readFileSync(path.join(root, 'same.txt'), 'utf8'), 'second')
+    assert.equal(mode(path.join(root, 'same.txt')), 0o750)
+  })
+
   it('digests paths, modes and contents', async () => {
     const cwd = makeProject()
     const input = {cwd, name: 'web', handler: './web', lang: 'dockerfile'}
