@@ -3,11 +3,12 @@
  * as data (`argv.ts`) and hands it here. Engines are found on PATH without running them, so a
  * run never makes engine calls it does not need (scripts and tests count them).
  */
-import {constants, promises as fs} from 'node:fs'
-import path from 'node:path'
 
 import {FaasError} from '../errors.js'
+import {findExecutable} from '../util/executable.js'
 import type {ContainerEngine} from './argv.js'
+
+export {findExecutable}
 
 export type BuilderKind = ContainerEngine | 'host'
 
@@ -20,28 +21,6 @@ const INSTALL_HINTS: Record<ContainerEngine, string> = {
 
 export const BUILDX_HINT =
   'Install the buildx plugin (Debian/Ubuntu: apt-get install docker-buildx; Docker\'s packages: docker-buildx-plugin; https://docs.docker.com/go/buildx/), or publish with --engine podman'
-
-/** Absolute path of `name` on PATH, or undefined. */
-export async function findExecutable(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
-  if (name.includes('/')) return (await isExecutable(name)) ? name : undefined
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue
-    const candidate = path.join(dir, name)
-    if (await isExecutable(candidate)) return candidate
-  }
-  return undefined
-}
-
-async function isExecutable(p: string): Promise<boolean> {
-  try {
-    const st = await fs.stat(p)
-    if (!st.isFile()) return false
-    await fs.access(p, constants.X_OK)
-    return true
-  } catch {
-    return false
-  }
-}
 
 export function parseBuilderKind(value: string, flag: string): BuilderKind {
   const v = value.trim().toLowerCase()

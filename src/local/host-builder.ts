@@ -19,12 +19,13 @@
  */
 import {spawn} from 'node:child_process'
 import {createHash, randomBytes} from 'node:crypto'
-import {constants as fsConstants, promises as fs} from 'node:fs'
+import {promises as fs} from 'node:fs'
 import path from 'node:path'
 import {errorMessage, FaasError} from '../errors.js'
 import type {HostSpec} from '../templates/spec.js'
 import {type ImageIndexEntry, imageIndexPath, imageStoreDir, normaliseImageRef, recordImage} from './image-index.js'
 import {splitFprocess, WATCHDOG_MODES, type WatchdogMode} from './watchdog/config.js'
+import {findExecutable} from '../util/executable.js'
 
 export type {HostSpec} from '../templates/spec.js'
 
@@ -47,28 +48,10 @@ const INSTALL_HINTS: Record<string, string> = {
   ruby: 'install Ruby (apt install ruby, brew install ruby)',
 }
 
+export {findExecutable}
+
 export function installHint(program: string): string {
   return INSTALL_HINTS[program] ?? `install "${program}" with your package manager and make sure it is on PATH`
-}
-
-/** Finds an executable on PATH (or checks a path containing a slash). */
-export async function findExecutable(program: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
-  const check = async (file: string) => {
-    try {
-      await fs.access(file, fsConstants.X_OK)
-      const st = await fs.stat(file)
-      return st.isFile() ? file : undefined
-    } catch {
-      return undefined
-    }
-  }
-  if (program.includes('/')) return check(program)
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue
-    const found = await check(path.join(dir, program))
-    if (found) return found
-  }
-  return undefined
 }
 
 /** Which of the template's required programs are missing from PATH. */

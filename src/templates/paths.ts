@@ -3,33 +3,12 @@
  * project's ./template folder, and our cache. The CLI runs from a bundle (dist/bundle/…) and
  * the tests from dist/src/…, so the package root is found by walking up from this module.
  */
-import {existsSync} from 'node:fs'
 import path from 'node:path'
 
 import {cacheDir} from '../fsutil.js'
+import {packageRoot} from '../util/package-root.js'
 
-let root: string | undefined
-
-/** This module's file path (node:url's fileURLToPath, without loading node:url for it). */
-function thisFile(): string {
-  const file = decodeURIComponent(new URL(import.meta.url).pathname)
-  return process.platform === 'win32' ? file.replace(/^\/([A-Za-z]:)/, '$1').replaceAll('/', '\\') : file
-}
-
-/** The folder holding package.json and templates-store/ (the installed faas package). */
-export function packageRoot(): string {
-  if (root) return root
-  let dir = path.dirname(thisFile())
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'templates-store'))) {
-      root = dir
-      return dir
-    }
-    const parent = path.dirname(dir)
-    if (parent === dir) throw new Error(`cannot find the faas package root above ${thisFile()}`)
-    dir = parent
-  }
-}
+export {packageRoot}
 
 /** templates-store/: the templates and index that ship with faas (work offline). */
 export function shippedStoreDir(): string {

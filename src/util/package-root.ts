@@ -1,30 +1,28 @@
 import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 let cached: string | undefined
 
+/** This module's file path (node:url's fileURLToPath, without loading node:url: `new` start-up). */
+function thisFile(): string {
+  const file = decodeURIComponent(new URL(import.meta.url).pathname)
+  return process.platform === 'win32' ? file.replace(/^\/([A-Za-z]:)/, '$1').replaceAll('/', '\\') : file
+}
+
 /**
- * The folder of the installed faas package (the one with our package.json). Works from the
- * bundle (dist/bundle/…), from compiled sources (dist/src/…) and from tests (dist/test/…).
+ * The folder of the installed faas package: the one holding package.json and templates-store/.
+ * Works from the bundle (dist/bundle/…), from compiled sources (dist/src/…) and from tests.
  */
 export function packageRoot(): string {
   if (cached) return cached
-  let dir = path.dirname(fileURLToPath(import.meta.url))
+  let dir = path.dirname(thisFile())
   for (;;) {
-    const candidate = path.join(dir, 'package.json')
-    if (existsSync(candidate)) {
-      try {
-        if (JSON.parse(readFileSync(candidate, 'utf8')).name === 'faas') {
-          cached = dir
-          return dir
-        }
-      } catch {
-        // not ours; keep walking up
-      }
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'templates-store'))) {
+      cached = dir
+      return dir
     }
     const parent = path.dirname(dir)
-    if (parent === dir) throw new Error('cannot find the faas package root')
+    if (parent === dir) throw new Error(`cannot find the faas package root above ${thisFile()}`)
     dir = parent
   }
 }
