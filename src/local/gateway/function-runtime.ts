@@ -5,19 +5,21 @@
  * never affects other replicas or functions. Requests are spread round-robin over replicas.
  */
 import {promises as fs} from 'node:fs'
-import path from 'node:path'
 import type {FunctionDeployment} from '../../gateway/types.js'
 import type {ImageIndexEntry} from '../image-index.js'
-import {readWatchdogConfig, WATCHDOG_ENV_KEYS} from '../watchdog/config.js'
-import {freeLoopbackPort} from '../../util/ports.js'
+import {functionEnvironment} from '../sandbox/environment.js'
+import type {Sandbox} from '../sandbox/index.js'
+import {readWatchdogConfig} from '../watchdog/config.js'
 import {Watchdog} from '../watchdog/watchdog.js'
 import {LogStore} from './log-store.js'
 
 export const DEFAULT_NAMESPACE = 'openfaas-fn'
 
 export interface RuntimeSettings {
-  /** Environment every function inherits (PATH, HOME, ...), without watchdog variables. */
+  /** The minimal environment every function starts from (PATH, HOME, LANG, …). */
   baseEnv: Record<string, string>
+  /** Where and how function processes run. */
+  sandbox: Sandbox
   /** Default `max_request_body` when the function sets none (0 = no limit). */
   maxRequestBodyBytes: number
   /** Where gateway events about functions are reported (besides the function's logs). */
@@ -31,63 +33,6 @@ export interface Replica {
   watchdog: Watchdog
 }
 
-
-export function baseEnvironment(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const skip = new Set<string>(WATCHDOG_ENV_KEYS)
-  const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries(source)) {
-    if (v === undefined || skip.has(k) || k.startsWith('Http_')) continue
-    env[k] = v
-  }
-  return env
-}
-
-/**
- * The environment of one function process, in container order: inherited basics, then the
- * image's settings (mode, fprocess, the template's environment), then the deployment's envVars
- * and envProcess; then what the runtime decides (secrets path, name, the loopback port of an
- * http-mode function).
- */
-export async function functionEnvironment(input: {
-  baseEnv: Record<string, string>
-  build: ImageIndexEntry
-  envVars?: Record<string, string>
-  envProcess?: string
-  secretsDir?: string
-  name: string
-  namespace: string
-  maxRequestBodyBytes?: number
-  /** Fixed port for an http-mode function (default: a free one). */
-  port?: number
-}): Promise<Record<string, string>> {
-  const b = input.build
-  const env: Record<string, string> = {
-    ...input.baseEnv,
-    mode: b.mode,
-    fprocess: b.run,
-    ...b.environment,
-    ...(input.envVars ?? {}),
-  }
-  if (input.envProcess && input.envProcess !== b.image_fprocess) env.fprocess = input.envProcess
-  if (env.max_request_body === undefined && input.maxRequestBodyBytes && input.maxRequestBodyBytes > 0) {
-    env.max_request_body = String(input.maxRequestBodyBytes)
-  }
-  if (input.secretsDir) env.OPENFAAS_SECRETS_PATH = input.secretsDir
-  env.OPENFAAS_NAME = input.name
-  env.OPENFAAS_NAMESPACE = input.namespace
-  if (env.mode === 'http' && b.port_env) {
-    const port = input.port ?? (await freeLoopbackPort())
-    env[b.port_env] = String(port)
-    env.upstream_url = `http://127.0.0.1:${port}`
-  }
-  if (env.mode === 'static') {
-    const p = env.static_path
-    if (!p) env.static_path = path.join(b.dir, 'public')
-    else if (!path.isAbsolute(p)) env.static_path = path.join(b.dir, p)
-    else if (p === '/home/app/public' && !(await exists(p))) env.static_path = path.join(b.dir, 'public')
-  }
-  return env
-}
 
 export class FunctionRuntime {
   readonly logs = new LogStore()
@@ -130,15 +75,17 @@ export class FunctionRuntime {
 
   /** The environment of a new replica. */
   private replicaEnvironment(): Promise<Record<string, string>> {
+    const sandbox = this.settings.sandbox
     return functionEnvironment({
       baseEnv: this.settings.baseEnv,
       build: this.build,
       envVars: this.deployment.envVars,
       envProcess: this.deployment.envProcess,
-      secretsDir: this.secretsDir,
+      secretsDir: sandbox.secretsPath(this.secretsDir),
       name: this.name,
       namespace: this.namespace,
       maxRequestBodyBytes: this.settings.maxRequestBodyBytes,
+      overrides: sandbox.environment,
     })
   }
 
@@ -146,6 +93,11 @@ export class FunctionRuntime {
     const id = `${this.name}-${this.nextReplica++}`
     const env = await this.replicaEnvironment()
     const config = readWatchdogConfig(env)
+    const launcher = this.settings.sandbox.launcher({
+      dir: this.build.dir,
+      writable: !this.deployment.readOnlyRootFilesystem,
+      secretsDir: this.secretsDir,
+    })
     // The gateway serves on its own port; the watchdog's port and lock file don't apply here.
     const watchdog = new Watchdog({
       config,
@@ -159,6 +111,7 @@ export class FunctionRuntime {
       restart: true,
       label: this.label,
       portEnv: this.build.port_env,
+      launcher,
       onProcessExit: () => {},
     })
     watchdog.start()
@@ -264,14 +217,5 @@ export class FunctionRuntime {
     this.replicas = []
     await Promise.all(rs.map((r) => r.watchdog.stop(2000)))
     this.logs.close()
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.access(p)
-    return true
-  } catch {
-    return false
   }
 }

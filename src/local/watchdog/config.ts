@@ -37,7 +37,15 @@ export interface WatchdogConfig {
   combineOutput: boolean
   /** Our addition: request bodies larger than this get 413 (0 = no limit). */
   maxRequestBodyBytes: number
+  /**
+   * Our addition: the most output the buffered fork modes (serializing, classic) keep for one
+   * call; past it the process is stopped and the call fails, instead of the watchdog growing
+   * with whatever a function prints. Streaming and http modes stream and need no such bound.
+   */
+  maxBufferedOutputBytes: number
 }
+
+export const MAX_BUFFERED_OUTPUT_BYTES = 64 * 1024 * 1024
 
 /** Every variable the watchdog reads; the gateway strips these from its own environment before a function inherits it. */
 export const WATCHDOG_ENV_KEYS = [
@@ -120,6 +128,7 @@ export function readWatchdogConfig(env: Env): WatchdogConfig {
     marshalRequest: bool(env.marshal_request, false, classic),
     combineOutput: bool(env.combine_output, true, classic),
     maxRequestBodyBytes: parseByteSize(env.max_request_body, 0),
+    maxBufferedOutputBytes: MAX_BUFFERED_OUTPUT_BYTES,
   }
 }
 

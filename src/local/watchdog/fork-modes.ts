@@ -5,13 +5,16 @@
  *  - serializing: body and output buffered, 500 with the Go error text on failure;
  *  - classic:     the classic watchdog: 500 with error + output, 408 on exec_timeout.
  */
-import {spawn, type ChildProcess} from 'node:child_process'
+import type {ChildProcess} from 'node:child_process'
+import {existsSync} from 'node:fs'
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import {formatDuration, formatSeconds} from '../duration.js'
 import {cgiEnvironment, parsedContentLength} from './cgi-env.js'
 import {splitFprocess, type WatchdogConfig} from './config.js'
 import {type LogSink, relayLines} from './logs.js'
 import {sendText} from './respond.js'
+import {launch, type Launcher} from '../sandbox/launch.js'
+import {signalTree} from '../sandbox/process-tree.js'
 import {runHere, sharedSpawnPool, spawnErrorText, type SpawnJob, type SpawnResult} from './spawn-pool.js'
 import type {ErrorStyle, RequestContext} from './types.js'
 
@@ -22,6 +25,7 @@ export interface ForkModeOptions {
   logs: LogSink
   errorStyle: ErrorStyle
   label: string
+  launcher: Launcher
 }
 
 const CLASSIC_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
@@ -35,11 +39,19 @@ interface Spawned {
 export class ForkMode {
   private readonly file: string
   private readonly args: string[]
+  /** How to stop each call in progress (for stopAll). */
+  private readonly running = new Set<() => void>()
 
   constructor(private readonly opts: ForkModeOptions) {
     const {file, args} = splitFprocess(opts.config.fprocess)
     this.file = file
     this.args = args
+  }
+
+  /** Stops every call in progress with its whole process tree (the replica is going away). */
+  stopAll(): void {
+    for (const kill of this.running) kill()
+    this.running.clear()
   }
 
   handle(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
@@ -75,13 +87,13 @@ export class ForkMode {
   private spawnChild(env: Record<string, string>): Spawned {
     let child: ChildProcess
     try {
-      child = spawn(this.file, this.args, {cwd: this.opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe']})
+      child = launch(this.opts.launcher, this.file, this.args, {cwd: this.opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe']})
     } catch (err) {
       return {spawnError: Promise.resolve((err as Error).message)}
     }
     const spawnError = new Promise<string | undefined>((resolve) => {
       child.once('error', (err: NodeJS.ErrnoException) => {
-        resolve(spawnErrorText(err, this.file, this.opts.cwd))
+        resolve(spawnErrorText(err, this.file, this.opts.cwd, existsSync))
       })
       child.once('spawn', () => resolve(undefined))
     })
@@ -94,7 +106,7 @@ export class ForkMode {
     if (!child || ms <= 0) return undefined
     return setTimeout(() => {
       onKill()
-      child.kill('SIGKILL')
+      signalTree(child.pid, 'SIGKILL')
     }, ms)
   }
 
@@ -114,34 +126,46 @@ export class ForkMode {
     const timer = this.killTimer(child, () => this.opts.logs('stderr', `function process killed after exec_timeout (${formatDuration(this.opts.config.execTimeoutMs)})`))
     req.pipe(child.stdin!)
     child.stdout!.pipe(res)
+    const kill = () => signalTree(child.pid, 'SIGKILL')
+    this.running.add(kill)
     child.on('close', (code, signal) => {
+      this.running.delete(kill)
       if (timer) clearTimeout(timer)
       if (code !== 0 && code !== null) this.opts.logs('stderr', `function process exit status ${code}`)
       else if (signal) this.opts.logs('stderr', `function process signal: ${signalText(signal)}`)
       if (!res.writableEnded) res.end()
     })
     res.on('close', () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      if (child.exitCode === null && child.signalCode === null) kill()
     })
   }
 
   private runBuffered(env: Record<string, string>, input: Buffer, mergeStderr: boolean, res: ServerResponse): Promise<SpawnResult> {
+    const command = this.opts.launcher.command(this.file, this.args, env)
     const job: SpawnJob = {
-      file: this.file,
-      args: this.args,
+      file: command.file,
+      args: command.args,
       env,
       cwd: this.opts.cwd,
       input,
       timeoutMs: this.opts.config.execTimeoutMs,
       mergeStderr,
+      maxOutputBytes: this.opts.config.maxBufferedOutputBytes,
     }
     const pool = sharedSpawnPool()
     const running = pool ? pool.run(job) : runHere(job)
+    const kill = () => running.kill()
+    this.running.add(kill)
     // The caller went away: don't let the function run on for nobody.
     res.on('close', () => {
-      if (!res.writableFinished) running.kill()
+      if (!res.writableFinished) kill()
     })
-    return running.result
+    return running.result.finally(() => this.running.delete(kill))
+  }
+
+  private overflowText(): string {
+    const limit = this.opts.config.maxBufferedOutputBytes
+    return `function output exceeded ${limit} bytes, the most the ${this.opts.config.mode} mode buffers; the process was stopped (use mode=streaming or http for larger answers)`
   }
 
   private logStderr(stderr: Buffer): void {
@@ -158,7 +182,8 @@ export class ForkMode {
       this.logStderr(r.stderr)
       const headers = [...(ctx.responseHeaders ?? []), 'X-Duration-Seconds', formatSeconds(performance.now() - started)]
       let failure: string | undefined
-      if (r.spawnError) failure = r.spawnError
+      if (r.overflow) failure = this.overflowText()
+      else if (r.spawnError) failure = r.spawnError
       else if (r.code !== 0) failure = r.signal ? `signal: ${signalText(r.signal as NodeJS.Signals)}` : `exit status ${r.code}`
       else if (r.stdinError) failure = r.stdinError
       if (failure) {
@@ -191,6 +216,11 @@ export class ForkMode {
       if (r.timedOut) {
         this.opts.logs('stderr', `Killed process: ${this.file} after exec_timeout`)
         sendText(res, 408, 'Killed process.\n', headers)
+        return
+      }
+      if (r.overflow) {
+        this.opts.logs('stderr', this.overflowText())
+        sendText(res, 500, `${this.overflowText()}\n`, headers)
         return
       }
       if (r.spawnError) {

@@ -3,9 +3,12 @@
  * by the embedded gateway) restarted after a crash. It counts as ready once its port accepts
  * connections, so early requests wait instead of failing (of-watchdog answers them 500).
  */
-import {spawn, type ChildProcess} from 'node:child_process'
+import type {ChildProcess} from 'node:child_process'
 import {EventEmitter} from 'node:events'
+import {existsSync} from 'node:fs'
 import net from 'node:net'
+import {launch, type Launcher} from '../sandbox/launch.js'
+import {stopTree} from '../sandbox/process-tree.js'
 import {type LogSink, relayLines} from './logs.js'
 import {splitFprocess} from './config.js'
 import {spawnErrorText} from './spawn-pool.js'
@@ -25,6 +28,8 @@ export interface FunctionProcessOptions {
   startupTimeoutMs?: number
   /** Runs before each restart (e.g. to move the function to a fresh port). */
   beforeRestart?: () => Promise<void>
+  /** Starts the process (in the gateway's sandbox, as a tree of its own). */
+  launcher: Launcher
 }
 
 export interface ExitInfo {
@@ -89,7 +94,7 @@ export class FunctionProcess extends EventEmitter {
     }
     let child: ChildProcess
     try {
-      child = spawn(file, args, {cwd: this.opts.cwd, env: this.opts.env, stdio: ['pipe', 'pipe', 'pipe']})
+      child = launch(this.opts.launcher, file, args, {cwd: this.opts.cwd, env: this.opts.env, stdio: ['pipe', 'pipe', 'pipe']})
     } catch (err) {
       this.exited(gen, {code: null, signal: null, error: String((err as Error).message), lastOutput: [], beforeReady: true})
       return
@@ -101,7 +106,7 @@ export class FunctionProcess extends EventEmitter {
     relayLines(child.stderr!, 'stderr', sink, this.opts.logBufferSize)
     let spawnError: string | undefined
     child.on('error', (err: NodeJS.ErrnoException) => {
-      spawnError = spawnErrorText(err, file, this.opts.cwd)
+      spawnError = spawnErrorText(err, file, this.opts.cwd, existsSync)
       if (child.exitCode === null && child.signalCode === null && child.pid === undefined) {
         this.exited(gen, {code: null, signal: null, error: spawnError, lastOutput: [...this.tail], beforeReady: true})
       }
@@ -245,21 +250,14 @@ export class FunctionProcess extends EventEmitter {
     })
   }
 
-  /** SIGTERM, then SIGKILL after `graceMs`. */
+  /** SIGTERM to the whole tree, then SIGKILL after `graceMs`. */
   stop(graceMs = 2000): Promise<void> {
     if (this.restartTimer) clearTimeout(this.restartTimer)
     if (this.probeTimer) clearTimeout(this.probeTimer)
     const child = this.child
     this.state = 'stopped'
     this.rejectWaiters(new Error('the function is stopping'))
-    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-    return new Promise<void>((resolve) => {
-      const kill = setTimeout(() => child.kill('SIGKILL'), graceMs)
-      child.once('exit', () => {
-        clearTimeout(kill)
-        resolve()
-      })
-      child.kill('SIGTERM')
-    })
+    if (!child) return Promise.resolve()
+    return stopTree(child, graceMs)
   }
 }

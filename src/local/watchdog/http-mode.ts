@@ -8,6 +8,7 @@ import type {Duplex} from 'node:stream'
 import {freeLoopbackPort} from '../../util/ports.js'
 import {parseDurationOrSeconds} from '../../util/duration.js'
 import {formatDuration, formatSeconds} from '../duration.js'
+import type {Launcher} from '../sandbox/launch.js'
 import type {WatchdogConfig} from './config.js'
 import {describeExit, type ExitInfo, FunctionProcess} from './function-process.js'
 import type {LogSink} from './logs.js'
@@ -30,6 +31,7 @@ export interface HttpModeOptions {
    * restarted process gets a fresh port, so a port taken meanwhile can't cause a crash loop.
    */
   portEnv?: string
+  launcher: Launcher
 }
 
 /** How long a request waits for a (re)starting function when no exec_timeout applies. */
@@ -56,6 +58,7 @@ export class HttpMode {
       env: opts.env,
       cwd: opts.cwd,
       upstream,
+      launcher: opts.launcher,
       beforeRestart: portEnv
         ? async () => {
             const port = await freeLoopbackPort()

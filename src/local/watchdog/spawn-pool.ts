@@ -15,6 +15,7 @@ import {existsSync} from 'node:fs'
 import os from 'node:os'
 
 export interface SpawnJob {
+  /** What to spawn (the launcher's command: bubblewrap in front of the function when sandboxed). */
   file: string
   args: string[]
   env: Record<string, string>
@@ -24,6 +25,8 @@ export interface SpawnJob {
   timeoutMs: number
   /** stderr goes into stdout (classic combine_output). */
   mergeStderr: boolean
+  /** The output kept at most (stdout and stderr together); past it the process is killed. */
+  maxOutputBytes: number
 }
 
 export interface SpawnResult {
@@ -34,6 +37,8 @@ export interface SpawnResult {
   code: number | null
   signal: string | null
   timedOut: boolean
+  /** The output passed maxOutputBytes: the process was killed and its output dropped. */
+  overflow: boolean
   stdout: Buffer
   stderr: Buffer
 }
@@ -43,56 +48,116 @@ export interface RunningJob {
   kill(): void
 }
 
+/**
+ * Go's text for a failed start (`exec: "x": executable file not found in $PATH`); node reports
+ * a missing working directory as ENOENT too, which deserves its own message. Self-contained
+ * (see runJob).
+ */
+export function spawnErrorText(err: NodeJS.ErrnoException, file: string, cwd: string | undefined, dirExists: (p: string) => boolean): string {
+  if (err.code === 'ENOENT' && cwd && !dirExists(cwd)) return `the working directory ${cwd} does not exist (was the build removed?)`
+  return err.code === 'ENOENT' ? `exec: "${file}": executable file not found in $PATH` : err.message
+}
+
+/**
+ * Runs one buffered job: the process leads a process group of its own, so a timeout, a kill or
+ * its own exit take everything it started with it (a `sleep` left behind would otherwise hold its
+ * output open, and outlive the call). Output beyond `maxOutputBytes` kills it.
+ *
+ * Self-contained — it uses only its arguments and globals — because the helper processes run its
+ * source text (`runJob.toString()`), so the helpers and the fallback share one implementation.
+ */
+function runJob(
+  job: SpawnJob,
+  spawnFn: typeof spawn,
+  dirExists: (p: string) => boolean,
+  errorText: typeof spawnErrorText,
+  done: (r: SpawnResult) => void,
+): () => void {
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  let size = 0
+  let spawnError: string | undefined
+  let stdinError: string | undefined
+  let timedOut = false
+  let overflow = false
+  let timer: NodeJS.Timeout | undefined
+  let child: ChildProcess
+  try {
+    child = spawnFn(job.file, job.args, {env: job.env, cwd: job.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true})
+  } catch (e) {
+    done({spawnError: (e as Error).message, code: null, signal: null, timedOut: false, overflow: false, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0)})
+    return () => {}
+  }
+  const killTree = () => {
+    const pid = child.pid
+    if (!pid) return
+    try {
+      process.kill(-pid, 'SIGKILL')
+    } catch {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // gone
+      }
+    }
+  }
+  const collect = (list: Buffer[], c: Buffer) => {
+    if (overflow) return
+    size += c.length
+    if (size > job.maxOutputBytes) {
+      overflow = true
+      out.length = 0
+      err.length = 0
+      killTree()
+      return
+    }
+    list.push(c)
+  }
+  child.on('error', (e: NodeJS.ErrnoException) => {
+    spawnError = errorText(e, job.file, job.cwd, dirExists)
+  })
+  child.stdin!.on('error', (e: NodeJS.ErrnoException) => {
+    stdinError = e.code === 'EPIPE' ? 'write |1: broken pipe' : e.message
+  })
+  child.stdout!.on('data', (c: Buffer) => collect(out, c))
+  child.stderr!.on('data', (c: Buffer) => collect(job.mergeStderr ? out : err, c))
+  child.on('exit', killTree)
+  if (job.timeoutMs > 0) {
+    timer = setTimeout(() => {
+      timedOut = true
+      killTree()
+    }, job.timeoutMs)
+  }
+  child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
+    if (timer) clearTimeout(timer)
+    done({spawnError, stdinError, code, signal, timedOut, overflow, stdout: Buffer.concat(out), stderr: Buffer.concat(err)})
+  })
+  child.stdin!.end(job.input)
+  return killTree
+}
+
 // The helper's code (run with `node -e`, so it needs no file of its own in the bundle).
 const HELPER_SOURCE = `
 const {spawn} = require('node:child_process')
+const {existsSync} = require('node:fs')
+const errorText = ${spawnErrorText.toString()}
+const runJob = ${runJob.toString()}
 const running = new Map()
 process.on('disconnect', () => {
-  for (const c of running.values()) c.kill('SIGKILL')
+  for (const kill of running.values()) kill()
   process.exit(0)
 })
-// A killed function's children may still hold its stdout/stderr open, and 'close' waits for
-// them: once the function itself has exited, stop waiting for them.
-const unblock = (c) => {
-  const release = () => setTimeout(() => { c.stdout.destroy(); c.stderr.destroy() }, 100)
-  if (c.exitCode !== null || c.signalCode !== null) release()
-  else c.once('exit', release)
-}
 process.on('message', (m) => {
   if (m.kill !== undefined) {
-    const c = running.get(m.kill)
-    if (c) { c.kill('SIGKILL'); unblock(c) }
+    running.get(m.kill)?.()
     return
   }
-  const {id, file, args, env, cwd, input, timeoutMs, mergeStderr} = m
-  const out = []
-  const err = []
-  let spawnError, stdinError, timer
-  let timedOut = false
-  let child
-  try {
-    child = spawn(file, args, {env, cwd, stdio: ['pipe', 'pipe', 'pipe']})
-  } catch (e) {
-    process.send({id, spawnError: e.message, code: null, signal: null, timedOut: false})
-    return
-  }
-  running.set(id, child)
-  child.on('error', (e) => {
-    if (e.code === 'ENOENT' && cwd && !require('node:fs').existsSync(cwd)) spawnError = 'the working directory ' + cwd + ' does not exist'
-    else spawnError = e.code === 'ENOENT' ? 'exec: "' + file + '": executable file not found in $PATH' : e.message
-  })
-  child.stdin.on('error', (e) => {
-    stdinError = e.code === 'EPIPE' ? 'write |1: broken pipe' : e.message
-  })
-  child.stdout.on('data', (c) => out.push(c))
-  child.stderr.on('data', (c) => (mergeStderr ? out : err).push(c))
-  if (timeoutMs > 0) timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); unblock(child) }, timeoutMs)
-  child.on('close', (code, signal) => {
-    if (timer) clearTimeout(timer)
+  const {id, ...job} = m
+  const kill = runJob(job, spawn, existsSync, errorText, (r) => {
     running.delete(id)
-    process.send({id, spawnError, stdinError, code, signal, timedOut, stdout: Buffer.concat(out), stderr: Buffer.concat(err)})
+    process.send({id, ...r})
   })
-  child.stdin.end(input)
+  running.set(id, kill)
 })
 `
 
@@ -167,7 +232,7 @@ export class SpawnPool {
     for (const id of helper.pending) {
       const cb = this.callbacks.get(id)
       this.callbacks.delete(id)
-      cb?.({spawnError: 'the process starter stopped unexpectedly', code: null, signal: null, timedOut: false, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0)})
+      cb?.({spawnError: 'the process starter stopped unexpectedly', code: null, signal: null, timedOut: false, overflow: false, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0)})
     }
     helper.pending.clear()
   }
@@ -216,75 +281,11 @@ export class SpawnPool {
 
 /** The same job on the calling thread (fallback, and for tests). */
 export function runHere(job: SpawnJob): RunningJob {
-  let child: ReturnType<typeof spawn> | undefined
+  let kill: () => void = () => {}
   const result = new Promise<SpawnResult>((resolve) => {
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    let spawnError: string | undefined
-    let stdinError: string | undefined
-    let timedOut = false
-    let timer: NodeJS.Timeout | undefined
-    try {
-      child = spawn(job.file, job.args, {env: job.env, cwd: job.cwd, stdio: ['pipe', 'pipe', 'pipe']})
-    } catch (e) {
-      resolve({spawnError: (e as Error).message, code: null, signal: null, timedOut: false, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0)})
-      return
-    }
-    const c = child
-    c.on('error', (e: NodeJS.ErrnoException) => {
-      spawnError = spawnErrorText(e, job.file, job.cwd)
-    })
-    c.stdin!.on('error', (e: NodeJS.ErrnoException) => {
-      stdinError = e.code === 'EPIPE' ? 'write |1: broken pipe' : e.message
-    })
-    c.stdout!.on('data', (d: Buffer) => out.push(d))
-    c.stderr!.on('data', (d: Buffer) => (job.mergeStderr ? out : err).push(d))
-    if (job.timeoutMs > 0) {
-      timer = setTimeout(() => {
-        timedOut = true
-        c.kill('SIGKILL')
-        releaseStdio(c)
-      }, job.timeoutMs)
-    }
-    c.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer)
-      resolve({spawnError, stdinError, code, signal, timedOut, stdout: Buffer.concat(out), stderr: Buffer.concat(err)})
-    })
-    c.stdin!.end(job.input)
+    kill = runJob(job, spawn, existsSync, spawnErrorText, resolve)
   })
-  return {
-    result,
-    kill: () => {
-      if (!child) return
-      child.kill('SIGKILL')
-      releaseStdio(child)
-    },
-  }
-}
-
-/**
- * After a kill: the function's own children (a `sleep` in a shell script) may still hold its
- * stdout/stderr, and 'close' waits for them, so the caller would wait as long as they run.
- * Once the function itself has exited, stop reading (the same is done in the helper source).
- */
-function releaseStdio(child: ChildProcess): void {
-  const release = () => {
-    setTimeout(() => {
-      child.stdout?.destroy()
-      child.stderr?.destroy()
-    }, 100).unref()
-  }
-  if (child.exitCode !== null || child.signalCode !== null) release()
-  else child.once('exit', release)
-}
-
-/**
- * Go's text for a failed start (`exec: "x": executable file not found in $PATH`); node reports
- * a missing working directory as ENOENT too, which deserves its own message.
- */
-export function spawnErrorText(err: NodeJS.ErrnoException, file: string, cwd?: string): string {
-  if (err.code === 'ENOENT' && cwd && !existsSync(cwd)) return `the working directory ${cwd} does not exist (was the build removed?)`
-  return err.code === 'ENOENT' ? `exec: "${file}": executable file not found in $PATH` : err.message
+  return {result, kill: () => kill()}
 }
 
 let shared: SpawnPool | undefined

@@ -5,6 +5,7 @@
  */
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {Duplex} from 'node:stream'
+import {DIRECT_LAUNCHER, type Launcher} from '../sandbox/launch.js'
 import type {WatchdogConfig} from './config.js'
 import {ForkMode} from './fork-modes.js'
 import type {ExitInfo} from './function-process.js'
@@ -27,6 +28,8 @@ export interface WatchdogOptions {
   label?: string
   /** http mode: the variable carrying the function's port, so a restart can move it (see HttpModeOptions). */
   portEnv?: string
+  /** How function processes are started (default: directly, each as a process tree of its own). */
+  launcher?: Launcher
 }
 
 export class Watchdog {
@@ -44,7 +47,8 @@ export class Watchdog {
     this.config = opts.config
     this.errorStyle = opts.errorStyle ?? 'of-watchdog'
     this.label = opts.label ?? 'function'
-    const common = {config: opts.config, env: opts.env, cwd: opts.cwd, logs: opts.logs, errorStyle: this.errorStyle, label: this.label}
+    const launcher = opts.launcher ?? DIRECT_LAUNCHER
+    const common = {config: opts.config, env: opts.env, cwd: opts.cwd, logs: opts.logs, errorStyle: this.errorStyle, label: this.label, launcher}
     switch (opts.config.mode) {
       case 'http':
         this.http = new HttpMode({...common, restart: opts.restart ?? false, onProcessExit: opts.onProcessExit, portEnv: opts.portEnv})
@@ -145,9 +149,10 @@ export class Watchdog {
     })
   }
 
-  /** Stops the function process (http mode). */
+  /** Stops the function process (http mode) or the calls in progress (fork modes), with their trees. */
   async stop(graceMs = 2000): Promise<void> {
     this.accepting = false
+    this.fork?.stopAll()
     await this.http?.stop(graceMs)
   }
 }

@@ -1,0 +1,51 @@
+/**
+ * Every bound of the embedded gateway in one place: how long a client may take, how many
+ * connections it may hold, how much the gateway buffers for anyone. Nothing a caller or a
+ * function does may make the gateway wait or grow without limit (see the security model in
+ * design.md §5). Tests shorten the timeouts through GatewayOptions.limits.
+ */
+export interface GatewayLimits {
+  /** A client must finish sending its request headers within this time (slow-loris). */
+  headersTimeoutMs: number
+  /** ... and its whole request (headers and body) within this time. */
+  requestTimeoutMs: number
+  /** How often node checks the two timeouts above. */
+  timeoutCheckIntervalMs: number
+  /** Idle keep-alive connections are closed after this long. */
+  keepAliveTimeoutMs: number
+  /**
+   * Open connections at most. Past it, the connection that has waited longest without a request
+   * in progress is closed to make room, so clients that never send a request can't lock others out.
+   */
+  maxConnections: number
+  /** Largest JSON body of a /system/* request. */
+  jsonBodyBytes: number
+  /** Largest body of one asynchronous call (the NATS message limit of OpenFaaS). */
+  asyncBodyBytes: number
+  /** Queued asynchronous calls at most, and their bodies together at most; past either → 429. */
+  asyncQueueLength: number
+  asyncQueueBytes: number
+  /** Largest answer of a function the async worker keeps to send to the callback URL. */
+  asyncResultBytes: number
+  /** A log follower that has this much unread is dropped (it can reconnect with `since`). */
+  logFollowerBufferBytes: number
+}
+
+export const LIMITS: Readonly<GatewayLimits> = Object.freeze({
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  timeoutCheckIntervalMs: 1_000,
+  keepAliveTimeoutMs: 65_000,
+  maxConnections: 4096,
+  jsonBodyBytes: 16 * 1024 * 1024,
+  asyncBodyBytes: 256_000,
+  asyncQueueLength: 1000,
+  asyncQueueBytes: 32 * 1024 * 1024,
+  asyncResultBytes: 16 * 1024 * 1024,
+  logFollowerBufferBytes: 1024 * 1024,
+})
+
+/** The defaults with the given overrides. */
+export function gatewayLimits(overrides: Partial<GatewayLimits> = {}): GatewayLimits {
+  return {...LIMITS, ...overrides}
+}

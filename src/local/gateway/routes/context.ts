@@ -1,0 +1,39 @@
+/** What every API route of the embedded gateway works with. */
+import type {IncomingMessage, ServerResponse} from 'node:http'
+import type {Sandbox} from '../../sandbox/index.js'
+import {DEFAULT_NAMESPACE} from '../function-runtime.js'
+import {lastValue} from '../http.js'
+import type {GatewayLimits} from '../limits.js'
+import {checkName} from '../names.js'
+import type {Registry} from '../registry.js'
+
+export interface RouteContext {
+  registry: Registry
+  sandbox: Sandbox
+  limits: GatewayLimits
+  /** Shown in /system/info and X-Served-By. */
+  version: string
+  /** Gateway events for the terminal. */
+  log: (message: string) => void
+}
+
+export interface SystemRequest {
+  req: IncomingMessage
+  res: ServerResponse
+  method: string
+  pathname: string
+  query: URLSearchParams
+}
+
+/** The `namespace` query parameter (checked), else the default namespace. */
+export function namespaceParam(query: URLSearchParams): string {
+  const ns = lastValue(query, 'namespace')
+  return ns ? checkName('namespace', ns) : DEFAULT_NAMESPACE
+}
+
+/** A namespace from a body field, else from the query, else the default; checked. */
+export function namespaceOf(bodyValue: unknown, query: URLSearchParams): string {
+  if (typeof bodyValue === 'string' && bodyValue !== '') return checkName('namespace', bodyValue)
+  if (bodyValue !== undefined && bodyValue !== null && bodyValue !== '') checkName('namespace', bodyValue)
+  return namespaceParam(query)
+}

@@ -1,0 +1,136 @@
+/**
+ * How the embedded gateway starts function processes: the sandbox in force (bubblewrap where it
+ * works, else none), and the launcher each function replica uses to start its processes in it.
+ * The watchdog modes never spawn a function themselves; they ask their launcher (launch.ts).
+ */
+import {statSync} from 'node:fs'
+import path from 'node:path'
+import {FaasError} from '../../errors.js'
+import {findExecutable} from '../../util/executable.js'
+import {bubblewrapArgs, type FunctionBox, type HostView, hostView, probeBubblewrap, SANDBOX_SECRETS_PATH} from './bubblewrap.js'
+import type {Launcher} from './launch.js'
+import {ProcessLedger} from './process-tree.js'
+
+export type SandboxMode = 'auto' | 'bubblewrap' | 'none'
+export const SANDBOX_MODES: readonly SandboxMode[] = ['auto', 'bubblewrap', 'none']
+export type {FunctionBox} from './bubblewrap.js'
+
+export interface Sandbox {
+  readonly kind: 'bubblewrap' | 'none'
+  /** Under `auto`, why there is no sandbox (for the one warning at start-up). */
+  readonly unavailable?: string
+  /** Records every process tree started, so a later gateway can reap what a killed one left. */
+  readonly ledger?: ProcessLedger
+  /** The launcher of one function replica. */
+  launcher(box: FunctionBox): Launcher
+  /** Where the function finds its secrets, as it sees the file system. */
+  secretsPath(hostDir: string): string
+  /** Variables the sandbox decides (e.g. TMPDIR=/tmp: its private one). */
+  readonly environment: Record<string, string>
+  /** Settings of a deployment this gateway cannot enforce, as warnings for the deploy answer. */
+  unenforced(d: {limits?: Record<string, string>; readOnlyRootFilesystem?: boolean}): string[]
+}
+
+export interface SandboxOptions {
+  env: NodeJS.ProcessEnv
+  /** Folders no function may see (the data dir, faas's own state and config, the image store). */
+  hide: string[]
+  /** Where started trees are recorded (the data dir's run/processes). */
+  ledgerDir?: string
+}
+
+export async function createSandbox(mode: SandboxMode, opts: SandboxOptions): Promise<Sandbox> {
+  const ledger = opts.ledgerDir ? new ProcessLedger(opts.ledgerDir) : undefined
+  if (mode === 'none') return new Unconfined(ledger)
+  const bwrap = await findExecutable('bwrap', opts.env)
+  const problem = bwrap ? await probeBubblewrap(bwrap) : 'bwrap (Debian/Ubuntu package "bubblewrap") is not installed'
+  if (problem !== undefined || !bwrap) {
+    if (mode === 'bubblewrap') {
+      throw new FaasError(`--sandbox bubblewrap: ${problem}`, {hint: 'install bubblewrap (apt-get install bubblewrap), or use --sandbox auto|none'})
+    }
+    return new Unconfined(ledger, problem)
+  }
+  const view = await hostView({home: opts.env.HOME, path: opts.env.PATH, hide: opts.hide})
+  return new Bubblewrapped(bwrap, view, ledger)
+}
+
+function limitWarnings(limits: Record<string, string> | undefined): string[] {
+  const out: string[] = []
+  for (const [k, v] of Object.entries(limits ?? {})) {
+    if (v) out.push(`limits.${k}=${v} is not enforced by the faas gateway (no cgroups for host processes)`)
+  }
+  return out
+}
+
+class Unconfined implements Sandbox {
+  readonly kind = 'none'
+  readonly environment: Record<string, string> = {}
+
+  constructor(
+    readonly ledger?: ProcessLedger,
+    readonly unavailable?: string,
+  ) {}
+
+  launcher(): Launcher {
+    return {command: (file, args) => ({file, args}), ledger: this.ledger}
+  }
+
+  secretsPath(hostDir: string): string {
+    return hostDir
+  }
+
+  unenforced(d: {limits?: Record<string, string>; readOnlyRootFilesystem?: boolean}): string[] {
+    const out = limitWarnings(d.limits)
+    if (d.readOnlyRootFilesystem) out.push('readOnlyRootFilesystem is not enforced without a sandbox (start the gateway where bubblewrap works)')
+    return out
+  }
+}
+
+class Bubblewrapped implements Sandbox {
+  readonly kind = 'bubblewrap'
+  readonly environment: Record<string, string> = {TMPDIR: '/tmp'}
+
+  constructor(
+    private readonly bwrap: string,
+    private readonly view: HostView,
+    readonly ledger?: ProcessLedger,
+  ) {}
+
+  launcher(box: FunctionBox): Launcher {
+    const options = bubblewrapArgs(this.view, box)
+    const found = new Set<string>()
+    return {
+      ledger: this.ledger,
+      command: (file, args, env) => {
+        // bwrap would report a missing program in its own words: look for it first, and let a
+        // missing one fail unwrapped, with the watchdog's usual "executable file not found".
+        if (!found.has(file)) {
+          if (!programExists(file, env.PATH ?? '', box.dir)) return {file, args}
+          found.add(file)
+        }
+        return {file: this.bwrap, args: [...options, '--', file, ...args]}
+      },
+    }
+  }
+
+  secretsPath(): string {
+    return SANDBOX_SECRETS_PATH
+  }
+
+  unenforced(d: {limits?: Record<string, string>}): string[] {
+    return limitWarnings(d.limits)
+  }
+}
+
+function programExists(file: string, searchPath: string, cwd: string): boolean {
+  if (file.includes('/')) return isFile(path.resolve(cwd, file))
+  return searchPath.split(path.delimiter).some((dir) => dir !== '' && isFile(path.resolve(cwd, dir, file)))
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile()
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The one way a function process is started (by the watchdog modes, in the gateway or alone):
+ * through the replica's launcher (which may put bubblewrap in front of it), as a process tree of
+ * its own that dies with its leader and is recorded while it lives.
+ */
+import type {ChildProcess, StdioOptions} from 'node:child_process'
+import {type ProcessLedger, spawnTree} from './process-tree.js'
+
+export interface Launcher {
+  /** What to spawn to run `file args` with `env`. */
+  command(file: string, args: string[], env: Record<string, string>): {file: string; args: string[]}
+  /** Where started trees are recorded (the gateway's data dir), if anywhere. */
+  ledger?: ProcessLedger
+}
+
+/** No sandbox, no ledger: `faas watchdog` and `faas local-run`. */
+export const DIRECT_LAUNCHER: Launcher = {command: (file, args) => ({file, args})}
+
+export function launch(
+  launcher: Launcher,
+  file: string,
+  args: string[],
+  opts: {env: Record<string, string>; cwd?: string; stdio: StdioOptions},
+): ChildProcess {
+  const cmd = launcher.command(file, args, opts.env)
+  return spawnTree(cmd.file, cmd.args, {...opts, ledger: launcher.ledger})
+}
