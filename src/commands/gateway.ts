@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
+import type {SandboxMode} from '../local/sandbox/index.js'
 
 export default class Gateway extends BaseCommand {
   static override summary = 'Run a local OpenFaaS-compatible gateway (no Docker, no Kubernetes)'
@@ -9,22 +10,25 @@ export default class Gateway extends BaseCommand {
     'so "faas up", "faas deploy", "faas invoke", "faas logs", secrets and namespaces work without',
     'containers. Functions run what "faas build --builder host" recorded for their image.',
     'Deployed functions, secrets and namespaces are kept in --data-dir and come back after a restart.',
-    'Runs in the foreground until Ctrl-C.',
+    'Basic auth protects /system/* by default (the faas CLI on this machine finds the credentials by',
+    'itself); functions run in a bubblewrap sandbox where bwrap works. Runs in the foreground until Ctrl-C.',
   ].join('\n')
 
   static override examples = [
     '<%= config.bin %> gateway',
     '<%= config.bin %> gateway --port 8081 --data-dir ./.faas-gateway',
-    'FAAS_GATEWAY_PASSWORD=secret <%= config.bin %> gateway --basic-auth',
+    'FAAS_GATEWAY_PASSWORD=secret <%= config.bin %> gateway --host 0.0.0.0 --allow-host my-laptop.lan',
   ]
 
   static override flags = {
     port: Flags.integer({char: 'p', description: 'Port to listen on (0 = any free port)', default: 8080}),
     host: Flags.string({description: 'Address to listen on', default: '127.0.0.1'}),
     'data-dir': Flags.string({description: 'Where deployments, secrets and namespaces are kept (default: $XDG_DATA_HOME/faas/gateway, else ~/.local/share/faas/gateway)'}),
-    'basic-auth': Flags.boolean({description: 'Require basic auth on /system/* (log in with "faas login")', default: false, allowNo: true}),
+    'basic-auth': Flags.boolean({description: 'Require basic auth on /system/* and the portal (--basic-auth=false only on a loopback --host)', default: true, allowNo: true}),
     'basic-auth-user': Flags.string({description: 'User name for --basic-auth', default: 'admin', env: 'FAAS_GATEWAY_USER'}),
     'basic-auth-password': Flags.string({description: 'Password for --basic-auth (default: generated and kept in the data dir)', env: 'FAAS_GATEWAY_PASSWORD'}),
+    sandbox: Flags.string({description: 'Where functions run: bubblewrap (fail without it), none, or auto (bubblewrap when it works)', default: 'auto', options: ['auto', 'bubblewrap', 'none']}),
+    'allow-host': Flags.string({description: 'Another host name clients may use for this gateway (Host/Origin), besides loopback names and --host', multiple: true}),
     'max-body-size': Flags.string({description: 'Largest request body a function accepts before 413 (e.g. 10Mi; 0 = no limit); a function may set max_request_body', default: '64Mi'}),
     'async-concurrency': Flags.integer({description: 'Asynchronous calls run at the same time', default: 1, min: 1}),
     quiet: Flags.boolean({char: 'q', description: 'Do not print gateway events', default: false, allowNo: true}),
@@ -41,6 +45,8 @@ export default class Gateway extends BaseCommand {
       basicAuth: flags['basic-auth'],
       user: flags['basic-auth-user'],
       password: flags['basic-auth-password'],
+      sandbox: flags.sandbox as SandboxMode,
+      allowHosts: flags['allow-host'],
       maxBodySize: flags['max-body-size'],
       asyncConcurrency: flags['async-concurrency'],
       quiet: flags.quiet,

@@ -153,6 +153,8 @@ async function startSeveral(opts: LocalRunOptions, indexPath: string, log: (l: s
       dataDir,
       imageIndexPath: indexPath,
       env: opts.env,
+      // the developer's own functions, in the foreground: no sandbox, as `local-run` of one function
+      sandbox: 'none',
       maxRequestBodyBytes: 0,
       onEvent: (m) => log(`${goLogTimestamp()} ${m}`),
       onFunctionLog: (name, _instance, line) => log(`${name.padEnd(width)} | ${line}`),

@@ -109,17 +109,24 @@ describe('shipped templates: new → up → invoke without containers', () => {
   })
 })
 
-test('faas login works against a gateway with --basic-auth', async () => {
-  const gw = await background(['gateway', '--port', '0', '--data-dir', path.join(work, 'gw-auth'), '--basic-auth'], {FAAS_GATEWAY_PASSWORD: 'hunter2'})
+test('the gateway needs basic auth: the local CLI finds the credentials, another user logs in', async () => {
+  const gw = await background(['gateway', '--port', '0', '--data-dir', path.join(work, 'gw-auth')], {FAAS_GATEWAY_PASSWORD: 'hunter2'})
   try {
-    const denied = await runCli(['list', '-g', gw.url], {env})
+    assert.match(gw.output(), /basic auth is on/)
+    assert.match(gw.output(), /faas-cli login -g http:\/\/127\.0\.0\.1:\d+ -u admin --password-stdin/, 'how to log in with the Go faas-cli')
+    assert.match(gw.output(), /export OPENFAAS_URL=http:\/\/127\.0\.0\.1:\d+/)
+    const local = await runCli(['list', '-g', gw.url], {env})
+    assert.equal(local.code, 0, `the same user's CLI needs no login: ${local.stderr}`)
+    // someone else (another HOME, so no record of the local gateway): 401 until they log in
+    const other = cleanEnv({NO_COLOR: '1'})
+    const denied = await runCli(['list', '-g', gw.url], {env: other})
     assert.notEqual(denied.code, 0)
     assert.match(denied.stdout + denied.stderr, /unauthorized|401/i)
-    const wrong = await runCli(['login', '-g', gw.url, '-u', 'admin', '--password-stdin'], {env, input: 'nope'})
+    const wrong = await runCli(['login', '-g', gw.url, '-u', 'admin', '--password-stdin'], {env: other, input: 'nope'})
     assert.notEqual(wrong.code, 0)
-    const login = await runCli(['login', '-g', gw.url, '-u', 'admin', '--password-stdin'], {env, input: 'hunter2'})
+    const login = await runCli(['login', '-g', gw.url, '-u', 'admin', '--password-stdin'], {env: other, input: 'hunter2'})
     assert.equal(login.code, 0, login.stderr)
-    const listed = await runCli(['list', '-g', gw.url], {env})
+    const listed = await runCli(['list', '-g', gw.url], {env: other})
     assert.equal(listed.code, 0, listed.stderr)
   } finally {
     await stop(gw.child)

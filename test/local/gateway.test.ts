@@ -82,7 +82,7 @@ describe('provider API', () => {
     assert.equal((await request(`${gw.url}/system/function/missing`)).status, 404)
 
     const scale = (n: number) =>
-      request(`${gw.url}/system/scale-function/echo?namespace=openfaas-fn`, {method: 'POST', body: JSON.stringify({serviceName: 'echo', replicas: n, namespace: 'openfaas-fn'})})
+      request(`${gw.url}/system/scale-function/echo?namespace=openfaas-fn`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({serviceName: 'echo', replicas: n, namespace: 'openfaas-fn'})})
     assert.equal((await scale(3)).status, 200)
     await waitFor(async () => json(await request(`${gw.url}/system/function/echo`)).availableReplicas === 3, 5000, '3 ready replicas')
     const pids = new Set<string>()
@@ -100,7 +100,7 @@ describe('provider API', () => {
     assert.equal(json(await request(`${gw.url}/system/function/echo`)).replicas, 1)
     assert.equal((await scale(-1)).status, 400)
 
-    const del = () => request(`${gw.url}/system/functions`, {method: 'DELETE', body: JSON.stringify({functionName: 'echo', namespace: 'openfaas-fn'})})
+    const del = () => request(`${gw.url}/system/functions`, {method: 'DELETE', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({functionName: 'echo', namespace: 'openfaas-fn'})})
     assert.equal((await del()).status, 200)
     assert.equal((await del()).status, 404)
     const gone = await request(`${gw.url}/function/echo/pid`)
@@ -112,13 +112,13 @@ describe('provider API', () => {
     const r = await deploy(gw, 'x', 'nobody/built-this:1.0')
     assert.equal(r.status, 400)
     assert.match(r.text, /not found in the local image index/)
-    assert.equal((await request(`${gw.url}/system/functions`, {method: 'POST', body: '{'})).status, 400)
+    assert.equal((await request(`${gw.url}/system/functions`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: '{'})).status, 400)
     assert.equal((await deploy(gw, 'a.b', 'test/echo:latest')).status, 400)
-    assert.equal((await request(`${gw.url}/system/functions`, {method: 'POST', body: JSON.stringify({image: 'test/echo'})})).status, 400)
+    assert.equal((await request(`${gw.url}/system/functions`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({image: 'test/echo'})})).status, 400)
   })
 
   test('secrets: create, list, conflict, invalid names, read by the function, update, delete', async () => {
-    const secret = (method: string, body: unknown) => request(`${gw.url}/system/secrets`, {method, body: JSON.stringify(body)})
+    const secret = (method: string, body: unknown) => request(`${gw.url}/system/secrets`, {method, headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)})
     assert.equal((await secret('POST', {name: 'api-key', value: 'v1'})).status, 201)
     assert.equal((await secret('POST', {name: 'api-key', value: 'v1'})).status, 409)
     assert.equal((await secret('POST', {name: 'raw', rawValue: Buffer.from([0, 1, 2]).toString('base64')})).status, 201)
@@ -136,7 +136,9 @@ describe('provider API', () => {
     assert.equal((await deploy(gw, 'sec', 'test/echo', {secrets: ['api-key', 'raw']})).status, 202)
     assert.equal((await request(`${gw.url}/function/sec/secret/api-key`)).text, 'v1')
     assert.deepEqual((await request(`${gw.url}/function/sec/secret/raw`)).body, Buffer.from([0, 1, 2]))
-    const secretsPath = json(await request(`${gw.url}/function/sec/echo`)).env.SECRETS
+    const secretsPath = path.join(gw.dataDir, 'run', 'openfaas-fn', 'sec', 'secrets')
+    const seenPath = json(await request(`${gw.url}/function/sec/echo`)).env.SECRETS
+    assert.equal(seenPath, gw.sandbox.kind === 'bubblewrap' ? '/var/openfaas/secrets' : secretsPath, 'where the function finds its secrets')
     assert.equal(fs.statSync(secretsPath).mode & 0o777, 0o700)
     assert.deepEqual(fs.readdirSync(secretsPath).sort(), ['api-key', 'raw'])
     const stored = path.join(gw.dataDir, 'secrets', 'openfaas-fn', 'api-key')
@@ -149,7 +151,7 @@ describe('provider API', () => {
   })
 
   test('namespaces: create, get, deploy into, invoke as name.ns, remove', async () => {
-    const ns = (method: string, p: string, body?: unknown) => request(`${gw.url}/system/namespace/${p}`, {method, body: body === undefined ? undefined : JSON.stringify(body)})
+    const ns = (method: string, p: string, body?: unknown) => request(`${gw.url}/system/namespace/${p}`, {method, headers: {'Content-Type': 'application/json'}, body: body === undefined ? undefined : JSON.stringify(body)})
     assert.equal((await deploy(gw, 'echo', 'test/echo', {namespace: 'dev'})).status, 400, 'unknown namespace')
     assert.equal((await ns('POST', '', {name: 'dev', labels: {openfaas: '1', team: 'a'}, annotations: {openfaas: '1'}})).status, 201)
     assert.equal((await ns('POST', '', {name: 'dev'})).status, 409)
@@ -322,8 +324,8 @@ test('deployed functions survive a gateway restart', async () => {
   const dataDir = path.join(root, 'persist')
   const first = await startGateway({port: 0, dataDir, imageIndexPath: indexPath})
   assert.equal((await deploy(first, 'keep', 'test/echo', {envVars: {FOO: 'bar'}})).status, 202)
-  await request(`${first.url}/system/scale-function/keep`, {method: 'POST', body: JSON.stringify({serviceName: 'keep', replicas: 2})})
-  await request(`${first.url}/system/secrets`, {method: 'POST', body: JSON.stringify({name: 's1', value: 'x'})})
+  await request(`${first.url}/system/scale-function/keep`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({serviceName: 'keep', replicas: 2})})
+  await request(`${first.url}/system/secrets`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({name: 's1', value: 'x'})})
   await first.close()
   const second = await gateway({dataDir})
   await second.restored
@@ -349,7 +351,7 @@ test('basic auth protects /system/* only', async () => {
   const auth = {Authorization: 'Basic ' + Buffer.from('admin:s3cret').toString('base64')}
   assert.equal((await request(`${gw.url}/system/functions`, {headers: auth})).status, 200)
   assert.equal((await request(`${gw.url}/healthz`)).status, 200)
-  const dep = await request(`${gw.url}/system/functions`, {method: 'POST', headers: auth, body: deployBody('open', 'test/echo')})
+  const dep = await request(`${gw.url}/system/functions`, {method: 'POST', headers: {...auth, 'Content-Type': 'application/json'}, body: deployBody('open', 'test/echo')})
   assert.equal(dep.status, 202)
   assert.equal((await request(`${gw.url}/function/open/status/200`)).status, 200, 'function routes stay open')
 })
@@ -431,7 +433,7 @@ test('--basic-auth without a password generates one and keeps it (0600) in the d
   const first = await gatewayPassword(dataDir)
   assert.equal(first.generated, true)
   assert.ok(first.password.length >= 20)
-  assert.equal(fs.statSync(first.file!).mode & 0o777, 0o600)
+  assert.equal(fs.statSync(path.join(dataDir, 'basic-auth-password')).mode & 0o777, 0o600)
   const second = await gatewayPassword(dataDir)
   assert.equal(second.generated, false)
   assert.equal(second.password, first.password)

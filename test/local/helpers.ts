@@ -77,12 +77,13 @@ export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5000, wha
  *  /sleep/MS        answers after MS milliseconds
  *  /crash           exits 1 without answering
  *  /multi           a response header with two values
- *  /pid             its process id
+ *  /pid             its process id and a random instance id (pids repeat in a sandbox's PID namespace)
  *  anything else    the request body back, with the request's Content-Type
  */
 export const UPSTREAM_SCRIPT = `
 const http = require('node:http')
 const port = Number(process.env.http_port || process.env.PORT || 3000)
+const instance = process.pid + '-' + Math.random().toString(36).slice(2)
 console.log('starting on ' + port)
 const server = http.createServer((req, res) => {
   const chunks = []
@@ -112,7 +113,7 @@ const server = http.createServer((req, res) => {
       let n = 0
       const t = setInterval(() => { res.write('data: ' + n + '\\n\\n'); if (++n === 4) { clearInterval(t); res.end() } }, 100)
     } else if (url.startsWith('/pid')) {
-      res.end(String(process.pid))
+      res.end(instance)
     } else if (url.startsWith('/nocontenttype')) {
       res.removeHeader('Content-Type'); res.end('x')
     } else {

@@ -14,24 +14,11 @@
  */
 import type {IncomingMessage} from 'node:http'
 import os from 'node:os'
+import {isLoopbackHost, isWildcardHost} from '../../util/loopback.js'
 
 export interface AdmissionPolicy {
   /** Lower-case host names and addresses accepted in `Host` and `Origin` (besides loopback). */
   allowedHosts: ReadonlySet<string>
-}
-
-/** Host names and addresses that always mean this machine's loopback interface. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '')
-  if (h === 'localhost' || h.endsWith('.localhost')) return true
-  if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true
-  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return true
-  if (/^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return true
-  return false
-}
-
-export function isWildcardHost(host: string): boolean {
-  return host === '0.0.0.0' || host === '::' || host === '[::]' || host === ''
 }
 
 /**

@@ -1,16 +1,19 @@
 /**
- * `faas gateway` as a process: resolves the settings (credentials, data directory), starts the
- * embedded gateway, reports on stderr, and runs until SIGINT/SIGTERM, then stops every
- * function process.
+ * `faas gateway` as a process: resolves the settings (credentials, sandbox, data directory),
+ * starts the embedded gateway, tells the terminal how to use it, publishes its credentials for
+ * the local CLI, and runs until SIGINT/SIGTERM, then stops every function process.
  */
 import {randomBytes} from 'node:crypto'
 import {promises as fs} from 'node:fs'
 import path from 'node:path'
+import {publishLocalGateway} from '../../config/local-gateway.js'
 import {FaasError} from '../../errors.js'
 import {writeFileAtomic} from '../../fsutil.js'
+import {isLoopbackHost} from '../../util/loopback.js'
 import {goLogTimestamp} from '../clock.js'
 import {parseByteSize} from '../duration.js'
 import {imageIndexPath} from '../image-index.js'
+import type {SandboxMode} from '../sandbox/index.js'
 import {defaultGatewayDataDir, startGateway} from './server.js'
 
 export interface RunGatewayOptions {
@@ -20,6 +23,8 @@ export interface RunGatewayOptions {
   basicAuth: boolean
   user?: string
   password?: string
+  sandbox: SandboxMode
+  allowHosts?: string[]
   /** e.g. `64Mi`; `0` = no limit. */
   maxBodySize?: string
   asyncConcurrency?: number
@@ -30,36 +35,54 @@ export interface RunGatewayOptions {
   env?: NodeJS.ProcessEnv
 }
 
+/** The credential files, named as OpenFaaS names its secrets (the data dir can serve as secret_mount_path). */
 export const PASSWORD_FILE = 'basic-auth-password'
+export const USER_FILE = 'basic-auth-user'
 
 /** The basic-auth password: given, else stored in the data dir, else generated and stored (0600). */
-export async function gatewayPassword(dataDir: string, given?: string): Promise<{password: string; file?: string; generated: boolean}> {
-  if (given) return {password: given, generated: false}
+export async function gatewayPassword(dataDir: string, given?: string): Promise<{password: string; generated: boolean}> {
   const file = path.join(dataDir, PASSWORD_FILE)
-  try {
-    const stored = (await fs.readFile(file, 'utf8')).trim()
-    if (stored) return {password: stored, file, generated: false}
-  } catch {
-    // none yet
+  let password = given
+  let generated = false
+  if (!password) {
+    try {
+      password = (await fs.readFile(file, 'utf8')).trim() || undefined
+    } catch {
+      // none yet
+    }
   }
-  const password = randomBytes(18).toString('base64url')
+  if (!password) {
+    password = randomBytes(18).toString('base64url')
+    generated = true
+  }
+  // the stored file is what the local CLI reads: it always holds the password in force
   await writeFileAtomic(file, password + '\n', {mode: 0o600, dirMode: 0o700})
-  return {password, file, generated: true}
+  return {password, generated}
+}
+
+/** Refuses settings that would expose the gateway: no auth off loopback, auth off only on loopback. */
+export function checkExposure(host: string, basicAuth: boolean): void {
+  if (basicAuth || isLoopbackHost(host)) return
+  throw new FaasError(`--basic-auth=false is only allowed on a loopback address, not on --host ${host}`, {
+    hint: 'anyone who can reach that address could run commands on this machine: keep basic auth on, or bind to 127.0.0.1',
+  })
 }
 
 export async function runGateway(opts: RunGatewayOptions): Promise<void> {
   const env = opts.env ?? process.env
+  checkExposure(opts.host, opts.basicAuth)
   const dataDir = path.resolve(opts.dataDir || defaultGatewayDataDir(env))
   const log = (text: string) => {
     if (!opts.quiet) process.stderr.write(`${goLogTimestamp()} ${text}\n`)
   }
   let basicAuth: {user: string; password: string} | undefined
-  let passwordNote: string | undefined
+  let generated = false
   if (opts.basicAuth) {
     const user = opts.user || 'admin'
     const pw = await gatewayPassword(dataDir, opts.password)
+    await writeFileAtomic(path.join(dataDir, USER_FILE), user + '\n', {mode: 0o600, dirMode: 0o700})
     basicAuth = {user, password: pw.password}
-    if (pw.file) passwordNote = `${pw.generated ? 'generated a password, stored' : 'password'} in ${pw.file}`
+    generated = pw.generated
   }
   const maxBody = opts.maxBodySize === undefined ? undefined : parseByteSize(opts.maxBodySize, -1)
   if (maxBody !== undefined && maxBody < 0) {
@@ -72,12 +95,14 @@ export async function runGateway(opts: RunGatewayOptions): Promise<void> {
       host: opts.host,
       dataDir,
       basicAuth,
+      allowedHosts: opts.allowHosts,
+      sandbox: opts.sandbox,
       maxRequestBodyBytes: maxBody,
       version: opts.version,
       env,
       asyncConcurrency: opts.asyncConcurrency,
       onEvent: (m) => log(m),
-      onFunctionLog: opts.functionLogs ? (fn, instance, line) => process.stderr.write(`${instance} | ${line}\n`) : undefined,
+      onFunctionLog: opts.functionLogs ? (_fn, instance, line) => process.stderr.write(`${instance} | ${line}\n`) : undefined,
     })
   } catch (err) {
     const e = err as NodeJS.ErrnoException
@@ -86,12 +111,29 @@ export async function runGateway(opts: RunGatewayOptions): Promise<void> {
     }
     throw err
   }
-  log(`faas gateway listening on ${gw.url}`)
+  const unpublish = basicAuth
+    ? await publishLocalGateway({pid: process.pid, host: opts.host, port: gw.port, user: basicAuth.user, passwordFile: path.join(dataDir, PASSWORD_FILE)}, env)
+    : async () => {}
+  const bound = gw.url.endsWith(`//${gw.bindAddress}`) ? '' : ` (bound to ${gw.bindAddress})`
+  log(`faas gateway listening on ${gw.url}${bound}`)
   log(`data: ${dataDir}; image index: ${imageIndexPath(env)}`)
-  if (basicAuth) {
-    log(`basic auth is on for /system/* (user ${basicAuth.user}${passwordNote ? `; ${passwordNote}` : ''})`)
-    if (passwordNote) log(`log in with: cat ${path.join(dataDir, PASSWORD_FILE)} | faas login -g ${gw.url} -u ${basicAuth.user} --password-stdin`)
+  if (gw.reaped) log(`stopped ${gw.reaped} function process tree(s) left by a gateway that was killed`)
+  if (gw.sandbox.kind === 'bubblewrap') {
+    log('sandbox: bubblewrap (functions see a read-only host, a private /tmp, their own secrets, not this data dir)')
+  } else if (gw.sandbox.unavailable !== undefined) {
+    log(`warning: no sandbox for functions (${gw.sandbox.unavailable}): they run as plain processes of this user; install bubblewrap to confine them`)
+  } else {
+    log('sandbox: none (--sandbox none): functions run as plain processes of this user')
   }
+  if (basicAuth) {
+    const pwFile = path.join(dataDir, PASSWORD_FILE)
+    log(`basic auth is on for /system/* (user ${basicAuth.user}; ${generated ? 'generated a password, stored' : 'password'} in ${pwFile})`)
+    log('the faas CLI on this machine finds these credentials by itself; for faas-cli:')
+    log(`  cat ${pwFile} | faas-cli login -g ${gw.url} -u ${basicAuth.user} --password-stdin`)
+  } else {
+    log('basic auth is OFF (--basic-auth=false): anything on this machine can deploy and run commands through this gateway')
+  }
+  log(`use it: export OPENFAAS_URL=${gw.url}`)
   const restoredCount = gw.functions.size
   if (restoredCount) log(`restoring ${restoredCount} function(s)`)
   await new Promise<void>((resolve) => {
@@ -106,5 +148,6 @@ export async function runGateway(opts: RunGatewayOptions): Promise<void> {
     process.once('SIGINT', onInt)
     process.once('SIGTERM', onTerm)
   })
+  await unpublish()
   await gw.close()
 }

@@ -102,8 +102,9 @@ class Bubblewrapped implements Sandbox {
     return {
       ledger: this.ledger,
       command: (file, args, env) => {
-        // bwrap would report a missing program in its own words: look for it first, and let a
-        // missing one fail unwrapped, with the watchdog's usual "executable file not found".
+        // bwrap would report a missing program or folder in its own words: look for them first,
+        // and let a missing one fail unwrapped, with the watchdog's usual message.
+        if (!isDir(box.dir)) return {file, args}
         if (!found.has(file)) {
           if (!programExists(file, env.PATH ?? '', box.dir)) return {file, args}
           found.add(file)
@@ -125,6 +126,14 @@ class Bubblewrapped implements Sandbox {
 function programExists(file: string, searchPath: string, cwd: string): boolean {
   if (file.includes('/')) return isFile(path.resolve(cwd, file))
   return searchPath.split(path.delimiter).some((dir) => dir !== '' && isFile(path.resolve(cwd, dir, file)))
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory()
+  } catch {
+    return false
+  }
 }
 
 function isFile(p: string): boolean {

@@ -47,15 +47,6 @@ export interface WatchdogConfig {
 
 export const MAX_BUFFERED_OUTPUT_BYTES = 64 * 1024 * 1024
 
-/** Every variable the watchdog reads; the gateway strips these from its own environment before a function inherits it. */
-export const WATCHDOG_ENV_KEYS = [
-  'fprocess', 'function_process', 'mode', 'upstream_url', 'http_upstream_url', 'port', 'read_timeout',
-  'write_timeout', 'exec_timeout', 'healthcheck_interval', 'max_inflight', 'content_type', 'suppress_lock',
-  'prefix_logs', 'log_buffer_size', 'log_callid', 'static_path', 'ready_path', 'buffer_http',
-  'http_buffer_req_body', 'cgi_headers', 'marshal_request', 'combine_output', 'write_debug', 'debug_headers',
-  'max_request_body', 'jwt_auth', 'jwt_auth_debug', 'jwt_auth_local',
-] as const
-
 type Env = Record<string, string | undefined>
 
 function nonEmpty(env: Env, ...keys: string[]): string | undefined {
