@@ -114,8 +114,6 @@ export async function runGateway(opts: RunGatewayOptions): Promise<void> {
   const unpublish = basicAuth
     ? await publishLocalGateway({pid: process.pid, host: opts.host, port: gw.port, user: basicAuth.user, passwordFile: path.join(dataDir, PASSWORD_FILE)}, env)
     : async () => {}
-  const bound = gw.url.endsWith(`//${gw.bindAddress}`) ? '' : ` (bound to ${gw.bindAddress})`
-  log(`faas gateway listening on ${gw.url}${bound}`)
   log(`data: ${dataDir}; image index: ${imageIndexPath(env)}`)
   if (gw.reaped) log(`stopped ${gw.reaped} function process tree(s) left by a gateway that was killed`)
   if (gw.sandbox.kind === 'bubblewrap') {
@@ -134,6 +132,9 @@ export async function runGateway(opts: RunGatewayOptions): Promise<void> {
     log('basic auth is OFF (--basic-auth=false): anything on this machine can deploy and run commands through this gateway')
   }
   log(`use it: export OPENFAAS_URL=${gw.url}`)
+  // the last line of the start-up: scripts wait for it
+  const bound = gw.url.endsWith(`//${gw.bindAddress}`) ? '' : ` (bound to ${gw.bindAddress})`
+  log(`faas gateway listening on ${gw.url}${bound}`)
   const restoredCount = gw.functions.size
   if (restoredCount) log(`restoring ${restoredCount} function(s)`)
   await new Promise<void>((resolve) => {
