@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {readHostSpec, hostToolchainAvailable} from '../../src/local/host-builder.js'
-import {binPath, cleanEnv, repoRoot, runCli, tempDir} from '../helpers/cli.js'
+import {type Background, binPath, cleanEnv, repoRoot, runCli, startInBackground, tempDir} from '../helpers/cli.js'
 
 const work = tempDir('faas-e2e-local-')
 const env = cleanEnv({FAAS_IMAGE_INDEX: path.join(work, 'images', 'index.json'), NO_COLOR: '1'})
@@ -21,24 +21,11 @@ after(async () => {
   fs.rmSync(work, {recursive: true, force: true})
 })
 
-/** Starts `faas <args>` in the background and resolves once it prints its URL on stderr. */
-function background(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{child: ChildProcess; url: string; output: () => string}> {
-  const child = spawn(process.execPath, [binPath, ...args], {cwd: work, env: {...env, ...extraEnv}, stdio: ['ignore', 'pipe', 'pipe']})
-  children.push(child)
-  let text = ''
-  child.stdout!.on('data', (c: Buffer) => (text += c))
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`faas ${args.join(' ')} did not start:\n${text}`)), 15_000)
-    child.stderr!.on('data', (c: Buffer) => {
-      text += c
-      const m = /listening on (http:\/\/[\d.:]+)/.exec(text)
-      if (m) {
-        clearTimeout(timer)
-        resolve({child, url: m[1], output: () => text})
-      }
-    })
-    child.on('exit', (code) => reject(new Error(`faas ${args.join(' ')} exited with ${code}:\n${text}`)))
-  })
+/** Starts `faas <args>` in the background (killed at the end) once it prints its URL. */
+async function background(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Background> {
+  const started = await startInBackground(args, {cwd: work, env: {...env, ...extraEnv}})
+  children.push(started.child)
+  return started
 }
 
 function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
@@ -59,7 +46,7 @@ const EXPECT: Record<string, (out: string) => void> = {
 }
 
 describe('shipped templates: new → up → invoke without containers', () => {
-  let gateway: {child: ChildProcess; url: string; output: () => string}
+  let gateway: Background
   const project = path.join(work, 'project')
 
   before(async () => {

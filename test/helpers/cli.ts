@@ -2,7 +2,7 @@
  * Run the built CLI (`node bin/run.js …`) as a user would: a separate process, a temporary HOME
  * (so no real ~/.openfaas is read or written), no CI variable unless the test sets it.
  */
-import {spawn} from 'node:child_process'
+import {type ChildProcess, spawn} from 'node:child_process'
 import {mkdtempSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -56,6 +56,54 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
     child.on('close', (code) => {
       clearTimeout(timer)
       resolve({code: code ?? 1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString()})
+    })
+  })
+}
+
+export interface Background {
+  child: ChildProcess
+  /** The first capture group of `ready` (e.g. the URL it prints). */
+  url: string
+  /** stdout and stderr so far. */
+  output: () => string
+  /** Sends `signal` and resolves with the exit code once it has exited. */
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>
+}
+
+/**
+ * Starts `faas <args>` as a long-running process and resolves once its stderr matches `ready`
+ * (by default the gateway's and watchdog's `listening on <url>` line).
+ */
+export function startInBackground(
+  args: string[],
+  options: {env: NodeJS.ProcessEnv; cwd?: string; ready?: RegExp; timeoutMs?: number},
+): Promise<Background> {
+  const ready = options.ready ?? /listening on (http:\/\/[\d.:[\]]+)/
+  const child = spawn(process.execPath, [binPath, ...args], {cwd: options.cwd ?? tempDir(), env: options.env, stdio: ['ignore', 'pipe', 'pipe']})
+  let text = ''
+  child.stdout!.on('data', (c: Buffer) => (text += c))
+  const stop = (signal: NodeJS.Signals = 'SIGINT') =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode)
+      child.once('exit', (code) => resolve(code))
+      child.kill(signal)
+    })
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`faas ${args.join(' ')} did not start:\n${text}`))
+    }, options.timeoutMs ?? 15_000)
+    child.stderr!.on('data', (c: Buffer) => {
+      text += c
+      const m = ready.exec(text)
+      if (m) {
+        clearTimeout(timer)
+        resolve({child, url: m[1] ?? '', output: () => text, stop})
+      }
+    })
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`faas ${args.join(' ')} exited with ${code}:\n${text}`))
     })
   })
 }

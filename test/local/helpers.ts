@@ -77,6 +77,7 @@ export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5000, wha
  *  /sleep/MS        answers after MS milliseconds
  *  /crash           exits 1 without answering
  *  /multi           a response header with two values
+ *  /flood/N         N log lines of 1,000 characters on stdout
  *  /pid             its process id and a random instance id (pids repeat in a sandbox's PID namespace)
  *  anything else    the request body back, with the request's Content-Type
  */
@@ -108,6 +109,9 @@ const server = http.createServer((req, res) => {
       catch (e) { res.statusCode = 404; res.end(String(e.code)) }
     } else if (url.startsWith('/log/')) {
       console.log('log line: ' + decodeURIComponent(url.slice(5))); res.end('logged')
+    } else if (url.startsWith('/flood/')) {
+      const line = 'x'.repeat(1000) + '\\n'
+      process.stdout.write(line.repeat(Number(url.split('/')[2])), () => res.end('flooded'))
     } else if (url.startsWith('/sse')) {
       res.writeHead(200, {'Content-Type': 'text/event-stream'})
       let n = 0
