@@ -46,6 +46,8 @@ export interface DeployResult {
   skipped?: boolean
   /** The gateway could not be reached at all. */
   unreachable?: boolean
+  /** What the gateway said it could not honour (`Warning` headers, e.g. limits `faas gateway` can't enforce). */
+  warnings?: string[]
 }
 
 export const DEFAULT_DEPLOY_PARALLEL = 10
@@ -77,7 +79,10 @@ export async function deployFunction(client: GatewayClient, spec: FunctionDeploy
     } else {
       res = await client.request('POST', '/system/functions', req)
     }
-    if (SUCCESS.has(res.status)) return {...base, ok: true, status: res.status, statusLine: statusLine(res), rollingUpdate}
+    if (SUCCESS.has(res.status)) {
+      const warnings = warningTexts(res.headers.warning)
+      return {...base, ok: true, status: res.status, statusLine: statusLine(res), rollingUpdate, ...(warnings.length ? {warnings} : {})}
+    }
     if (res.status === 401) {
       return {...base, ok: false, status: 401, statusLine: statusLine(res), rollingUpdate, error: 'unauthorized access, run "faas-cli login" to setup authentication for this server', hint: loginHint(client.gateway)}
     }
@@ -85,6 +90,15 @@ export async function deployFunction(client: GatewayClient, spec: FunctionDeploy
   } catch (error) {
     return {...base, ok: false, status: 0, rollingUpdate: false, error: errorMessage(error), hint: isFaasError(error) ? error.hint : undefined, unreachable: isUnreachable(error)}
   }
+}
+
+/** The texts of RFC 9110 `Warning` headers (`299 agent "text"`; several may be joined by commas). */
+export function warningTexts(header: string | string[] | undefined): string[] {
+  const out: string[] = []
+  for (const value of [header ?? []].flat()) {
+    for (const m of value.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)) out.push(m[1].replace(/\\(.)/g, '$1'))
+  }
+  return out
 }
 
 /**

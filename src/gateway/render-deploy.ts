@@ -14,6 +14,7 @@ export function renderDeployResult(r: DeployResult, options: {stackMode: boolean
   if (r.ok) {
     if (r.rollingUpdate) stdout += `Function ${r.name} already exists, attempting rolling-update.\n`
     stdout += `\nDeployed. ${r.statusLine}.\nURL: ${r.url}\n\n`
+    for (const w of r.warnings ?? []) stderr += `Warning: ${r.name}: ${w}\n`
   } else if (options.several) {
     // with one function the final error says it all; with several, each failure gets its line
     stderr += `${r.name}: ${r.error}\n`

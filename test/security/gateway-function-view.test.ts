@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import {after, before, describe, test} from 'node:test'
-import {repoRoot} from '../helpers/cli.js'
+import {repoRoot, runCli} from '../helpers/cli.js'
 import {request} from '../local/helpers.js'
 import {bubblewrapInstalled, deploy, registerImage, SHELL_SECRETS, startTestGateway, type TestGateway} from './helpers.js'
 
@@ -99,5 +99,8 @@ describe('what a function sees', () => {
     assert.match(String(d.headers.warning), /limits\.memory=128Mi is not enforced/)
     assert.match(d.text, /limits\.cpu=500m is not enforced/)
     assert.match(gw.output(), /limited: warning: limits\.memory=128Mi is not enforced/)
+    const cli = await runCli(['deploy', '--image', 'tool:latest', '--name', 'limited-cli', '--memory-limit', '64Mi', '-g', gw.url], {env: gw.env})
+    assert.equal(cli.code, 0, cli.stderr)
+    assert.match(cli.stderr, /^Warning: limited-cli: limits\.memory=64Mi is not enforced by the faas gateway/m)
   })
 })

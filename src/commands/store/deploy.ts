@@ -46,7 +46,11 @@ export default class StoreDeploy extends BaseCommand {
     const client = await this.gatewayClient({gatewayFlag: flags.gateway, token: flags.token, tlsNoVerify: flags['tls-no-verify'], timeoutMs: flags.timeout})
     const {deployFunctions} = await import('../../gateway/deploy.js')
     const {deployFailure, renderDeployResult} = await import('../../gateway/render-deploy.js')
-    const results = await deployFunctions(client, [spec], {...mode, timeoutMs: flags.timeout, onResult: (r) => process.stdout.write(renderDeployResult(r, {stackMode: false, several: false}).stdout)})
+    const results = await deployFunctions(client, [spec], {...mode, timeoutMs: flags.timeout, onResult: (r) => {
+      const text = renderDeployResult(r, {stackMode: false, several: false})
+      process.stdout.write(text.stdout)
+      process.stderr.write(text.stderr)
+    }})
     const failure = deployFailure(results)
     if (failure) throw failure
   }

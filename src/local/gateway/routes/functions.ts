@@ -26,7 +26,7 @@ export async function functionsRoute(r: SystemRequest, ctx: RouteContext): Promi
     const outcome = await registry.exclusive(() => registry.deploy(d, method === 'PUT'))
     for (const w of outcome.warnings) ctx.log(`${d.service}: warning: ${w}`)
     // RFC 9110's Warning header, as Kubernetes uses it, and the same lines as the body
-    const headers = outcome.warnings.flatMap((w) => ['Warning', `299 faas-gateway ${JSON.stringify(w)}`])
+    const headers = outcome.warnings.flatMap((w) => ['Warning', `299 faas-gateway ${JSON.stringify(w).replace(/[^\x20-\x7e]/g, '?')}`])
     const body = outcome.warnings.map((w) => `Warning: ${w}\n`).join('')
     if (body) return sendTextAnswer(res, outcome.status, body, headers)
     return sendEmpty(res, outcome.status)
