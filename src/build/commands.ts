@@ -421,12 +421,12 @@ export async function localRunCommand(ctx: CommandContext, stack: Stack | undefi
     return
   }
 
-  const one: Stack = {...stack, functions: [fn]}
+  // faas-cli builds first, also for --print (the template, and so fprocess, may be pulled by it)
+  await build()
   const image = await resolveImage(fn)
   const spec = await localRunSpec({cwd: ctx.cwd, fn, image, port, network: flags.network, environment, warn: log})
   const run = (signal?: AbortSignal) => runLocalContainer({cwd: ctx.cwd, engine: builder, spec, print: flags.print, log, out: wiring.out, signal, env: ctx.env})
 
-  if (!flags.print) await build()
   if (!flags.watch || flags.print) {
     const code = await run(wiring.signal)
     if (code !== 0 && !wiring.signal?.aborted) throw new FaasError(`${builder} run exited with code ${code}`)
