@@ -26,13 +26,16 @@ describe('faas build', () => {
     ])
     assert.match(first.stderr, /\[0\] > Building hello\./)
     assert.match(first.stderr, /Total build time: \d+\.\d\ds/)
-    assert.equal(first.stdout, '', 'progress goes to stderr')
+    // faas-cli's line for each image built, on stdout (as faas-cli prints it); progress goes to stderr
+    assert.equal(first.stdout, 'Image: ghcr.io/acme/hello:latest built.\nImage: acme/web:0.2.0 built.\n')
+    assert.doesNotMatch(first.stderr, /Image: .* built\./)
     assert.ok(existsSync(path.join(cwd, 'build/hello/function/handler.js')))
 
     const second = await runCli(['build'], {cwd, env})
     assert.equal(second.code, 0, second.stderr)
     assert.equal(readEngineLog(log).length, 2, 'no build started')
-    assert.match(second.stderr, /Image: ghcr\.io\/acme\/hello:latest up to date\./)
+    assert.equal(second.stdout, 'Image: ghcr.io/acme/hello:latest built. (up to date)\nImage: acme/web:0.2.0 built. (up to date)\n')
+    assert.match(second.stderr, /\[0\] < Building hello: up to date\./)
 
     const forced = await runCli(['build', '--force', '--filter', 'web'], {cwd, env})
     assert.equal(forced.code, 0, forced.stderr)
