@@ -9,7 +9,16 @@ import {after, before, describe, it} from 'node:test'
 import {binPath, cleanEnv, runCli} from '../helpers/cli.js'
 import {type TestGateway, makeLogs, startTestGateway} from '../helpers/gateway.js'
 
-function follow(args: string[], env: NodeJS.ProcessEnv = {}): {child: ChildProcessWithoutNullStreams; out: () => string; err: () => string; waitFor: (pred: (s: string) => boolean, ms?: number) => Promise<void>} {
+interface Follower {
+  child: ChildProcessWithoutNullStreams
+  out: () => string
+  err: () => string
+  waitFor: (pred: (s: string) => boolean, ms?: number) => Promise<void>
+  /** Control+C, then wait for the exit. */
+  stop: () => Promise<void>
+}
+
+function follow(args: string[], env: NodeJS.ProcessEnv = {}): Follower {
   const child = spawn(process.execPath, [binPath, ...args], {env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
   let stdout = ''
   let stderr = ''
@@ -27,6 +36,12 @@ function follow(args: string[], env: NodeJS.ProcessEnv = {}): {child: ChildProce
         if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}; stdout:\n${stdout}\nstderr:\n${stderr}`)
         await new Promise((r) => setTimeout(r, 20))
       }
+    },
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const closed = new Promise((r) => child.once('close', r))
+      child.kill('SIGINT')
+      await closed
     },
   }
 }
@@ -100,8 +115,7 @@ describe('logs', () => {
       assert.equal(queries[0].get('follow'), 'true')
       assert.equal(queries[1].get('since'), '2024-06-01T00:00:02.000Z')
     } finally {
-      run.child.kill('SIGINT')
-      await new Promise((r) => run.child.once('close', r))
+      await run.stop()
       await closing.close()
     }
     assert.equal(run.child.exitCode, 0, run.err())
@@ -135,8 +149,7 @@ describe('logs', () => {
       for (const q of queries.slice(1)) assert.equal(q.get('since'), '2024-06-01T00:00:01.000Z')
       assert.equal(run.out().trim().split('\n').length, 2, 'nothing printed twice')
     } finally {
-      run.child.kill('SIGINT')
-      await new Promise((r) => run.child.once('close', r))
+      await run.stop()
       await closing.close()
     }
     assert.equal(run.child.exitCode, 0, run.err())
@@ -160,8 +173,7 @@ describe('logs', () => {
       assert.ok(queries.length >= 2, 'it reconnected')
       assert.equal(queries[1].get('since'), '2024-06-01T00:00:05Z')
     } finally {
-      run.child.kill('SIGINT')
-      await new Promise((r) => run.child.once('close', r))
+      await run.stop()
       server.closeAllConnections()
       await new Promise((r) => server.close(r))
     }
