@@ -8,7 +8,7 @@ if ((args.length === 1 && args[0] === '--version') || (args.length === 2 && args
   // (scripts and prompts call them often).
   const {readFileSync} = await import('node:fs')
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
-  process.stdout.write(args.length === 1 ? `${pkg.oclif.bin}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n` : `${pkg.version}\n`)
+  process.stdout.write(args.length === 1 ? `${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n` : `${pkg.version}\n`)
 } else {
   // faas-cli plugins: an executable ~/.openfaas/plugins/<first arg> runs instead of any built-in
   // command, with the remaining arguments (faas-cli checks this before dispatch, too).

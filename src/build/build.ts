@@ -266,7 +266,7 @@ async function runOneBuild(p: PreparedBuild, req: BuildRequest, cache: BuildCach
     progress.message(name, `Building: ${p.image} on the host with ${p.lang} template. Please wait..`)
     const buildArgs = Object.fromEntries(p.flags.buildArgs)
     await req.hostBuild({cwd: req.cwd, fn: p.fn, image: p.image, template: p.template, contextDir: p.plan.root, buildArgs, noCache: req.noCache || req.force, env: req.env ?? process.env, progress})
-    progress.message(name, `Image: ${p.image} built.`)
+    progress.result(name, `Image: ${p.image} built.`)
     return 'built'
   }
 
@@ -280,7 +280,7 @@ async function runOneBuild(p: PreparedBuild, req: BuildRequest, cache: BuildCach
       // the image is current; rewrite the context only if someone touched it since
       const intact = record.contextRoot === p.plan.root && sameListing(record.contextListing, await listWrittenContext(p.plan.root))
       if (!intact) await writeBuildContext(p.plan, req.env)
-      progress.message(name, `Image: ${p.image} up to date.`)
+      progress.result(name, `Image: ${p.image} built. (up to date)`)
       return 'up to date'
     }
   }
@@ -307,7 +307,7 @@ async function runOneBuild(p: PreparedBuild, req: BuildRequest, cache: BuildCach
     contextRoot: p.plan.root,
     contextListing: await listWrittenContext(p.plan.root),
   })
-  progress.message(name, `Image: ${p.image} built.`)
+  progress.result(name, `Image: ${p.image} built.`)
   return 'built'
 }
 

@@ -42,6 +42,8 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv
   /** Where progress goes (stderr). */
   stream: NodeJS.WritableStream & {isTTY?: boolean; columns?: number}
+  /** Where results go (`Image: … built.`; stdout for build, publish and up; default: `stream`). */
+  out?: NodeJS.WritableStream
   /** Test seam: template lookup (default: the templates module). */
   templates?: TemplateLookup
   /** Test seam / wiring: the host builder. */
@@ -140,7 +142,7 @@ export async function buildCommand(ctx: CommandContext, stack: Stack | undefined
   rejectRemoteBuilder(undefined, ctx.env)
   checkParallel(flags.parallel)
   const {flagsOnly} = functionsFromFlags(stack, flags)
-  const progress = createProgress({stream: ctx.stream, quiet: flags.quiet, parallel: flags.parallel, framed: !flagsOnly})
+  const progress = createProgress({stream: ctx.stream, out: ctx.out, quiet: flags.quiet, parallel: flags.parallel, framed: !flagsOnly})
   const started = performance.now()
   let failure: FaasError | undefined
   try {
@@ -192,7 +194,7 @@ export async function publishCommand(ctx: CommandContext, stack: Stack | undefin
   const engine = await resolveBuilder({engine: flags.engine ?? flags.builder, env: ctx.env, allowHost: false})
   if (engine === 'host') throw new FaasError('publish needs a container engine')
   await requireEngine(engine, ctx.env)
-  const progress = createProgress({stream: ctx.stream, quiet: flags.quiet, parallel: flags.parallel})
+  const progress = createProgress({stream: ctx.stream, out: ctx.out, quiet: flags.quiet, parallel: flags.parallel})
   let failure: FaasError | undefined
   try {
     const req = await buildRequest(ctx, stack, flags, progress, {builder: engine})
@@ -294,7 +296,7 @@ export async function upCommand(ctx: CommandContext, stack: Stack | undefined, f
     (await wiring.targetRunsOnHost?.()) === true
   if (chooseHost) ctx.stream.write('The gateway runs functions on the host (faas gateway): building with the host builder.\n')
   const builder = chooseHost ? 'host' : await resolveBuilder({builder: flags.builder, engine: flags.engine, env: ctx.env, allowHost: !flags.publish})
-  const makeProgress = () => createProgress({stream: ctx.stream, quiet: flags.quiet, parallel: flags.parallel})
+  const makeProgress = () => createProgress({stream: ctx.stream, out: ctx.out, quiet: flags.quiet, parallel: flags.parallel})
   const templatesLookup = await resolveTemplates(ctx, flags, (line) => ctx.stream.write(`${line}\n`))
 
   const pass = async (current: Stack, functions: readonly StackFunction[]) => {
@@ -421,12 +423,12 @@ export async function localRunCommand(ctx: CommandContext, stack: Stack | undefi
     return
   }
 
-  const one: Stack = {...stack, functions: [fn]}
+  // faas-cli builds first, also for --print (the template, and so fprocess, may be pulled by it)
+  await build()
   const image = await resolveImage(fn)
   const spec = await localRunSpec({cwd: ctx.cwd, fn, image, port, network: flags.network, environment, warn: log})
   const run = (signal?: AbortSignal) => runLocalContainer({cwd: ctx.cwd, engine: builder, spec, print: flags.print, log, out: wiring.out, signal, env: ctx.env})
 
-  if (!flags.print) await build()
   if (!flags.watch || flags.print) {
     const code = await run(wiring.signal)
     if (code !== 0 && !wiring.signal?.aborted) throw new FaasError(`${builder} run exited with code ${code}`)

@@ -4,6 +4,7 @@
  */
 import {FaasError} from '../errors.js'
 import {DEFAULT_FUNCTION_NAMESPACE} from '../config/gateway.js'
+import {isTemplateLang, templateFprocess} from '../gateway/deploy-spec.js'
 import type {StackFunction} from '../stack/types.js'
 import {localSecretsDir} from '../util/secret-files.js'
 import {removeContainerArgv, runArgv, shellLine, type ContainerEngine, type RunSpec} from './argv.js'
@@ -45,16 +46,26 @@ export interface LocalRunSpecInput {
   warn?: (text: string) => void
 }
 
-/** Everything `docker run` needs for the function; checks that its secret files exist. */
+/** The variables a provider sets for every function; faas-cli's local-run sets them after the user's. */
+const PROVIDER_VARIABLES = ['OPENFAAS_NAME', 'OPENFAAS_NAMESPACE', 'jwt_auth_local']
+
+/**
+ * Everything `docker run` needs for the function; checks that its secret files exist. The
+ * environment keeps faas-cli's order (the function's environment, then OPENFAAS_NAME,
+ * OPENFAAS_NAMESPACE and jwt_auth_local, which win over the same keys given by the user, as in
+ * faas-cli), and fprocess is the function's or else its template's (`-e=fprocess=…` comes last).
+ */
 export async function localRunSpec(input: LocalRunSpecInput): Promise<RunSpec> {
   const {fn} = input
-  const env: Record<string, string> = {
-    ...input.environment,
+  const provider: Record<string, string> = {
     OPENFAAS_NAME: fn.name,
     OPENFAAS_NAMESPACE: fn.namespace || DEFAULT_FUNCTION_NAMESPACE,
     jwt_auth_local: 'true',
   }
-  for (const [k, v] of Object.entries(input.environment)) if (k === 'OPENFAAS_NAME' || k === 'OPENFAAS_NAMESPACE' || k === 'jwt_auth_local') env[k] = v
+  const env = [
+    ...Object.entries(input.environment).filter(([k]) => !PROVIDER_VARIABLES.includes(k)),
+    ...Object.entries(provider),
+  ] satisfies Array<[string, string]>
 
   let memoryBytes: number | undefined
   if (fn.limits?.memory) {
@@ -67,18 +78,21 @@ export async function localRunSpec(input: LocalRunSpecInput): Promise<RunSpec> {
   const cpus = fn.limits?.cpu ? parseCpus(fn.limits.cpu) : undefined
 
   const secretsDir = await localSecretsDir(input.cwd, fn.secrets ?? [])
+  // a Dockerfile function's own image says what to run (faas-cli's deploy rule; its local-run
+  // would fail here without ./template/dockerfile)
+  const fprocess = fn.fprocess || (isTemplateLang(fn.lang) ? await templateFprocess(fn.lang, input.cwd, 'set "fprocess:" for the function in the stack file') : undefined)
 
   return {
     name: fn.name,
     image: input.image,
     port: input.port,
     network: input.network || undefined,
-    env: Object.keys(env).sort().map((k) => [k, env[k]]),
+    env,
     readOnly: fn.readonly_root_filesystem || undefined,
     memoryBytes,
     cpus,
     secretsDir,
-    fprocess: fn.fprocess || undefined,
+    fprocess,
   }
 }
 

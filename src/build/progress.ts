@@ -1,7 +1,8 @@
 /**
  * Progress output for build/push/publish: the plain line format faas-cli prints (for logs, CI
  * and non-terminals) and a live multi-line view for terminals when several functions run at
- * once. Everything goes to one stream (stderr): stdout is for data.
+ * once. Progress goes to one stream (stderr); results (`Image: … built.`, the data a script looks
+ * for) go to `out` (stdout, where faas-cli prints them).
  */
 
 export interface TaskStart {
@@ -20,8 +21,10 @@ export type TaskOutcome = 'done' | 'failed' | 'up to date' | 'skipped'
 export interface Progress {
   /** A task (one function) starts. */
   start(task: TaskStart): void
-  /** A message about a task (`Building: … Please wait..`, `Image: … built.`). */
+  /** A message about a task (`Building: … Please wait..`). */
   message(name: string, text: string): void
+  /** What a task produced (`Image: … built.`): one line on the results stream, in every view. */
+  result(name: string, text: string): void
   /** One line of engine output for a task (hidden when quiet). */
   output(name: string, line: string): void
   /** A task ends. */
@@ -36,6 +39,8 @@ export interface Progress {
 
 export interface ProgressOptions {
   stream: NodeJS.WritableStream & {isTTY?: boolean; columns?: number}
+  /** Where results go (default: `stream`). */
+  out?: NodeJS.WritableStream
   /** Hide engine output. */
   quiet?: boolean
   /** Number of tasks run at once (output gets a `<fn> |` prefix when > 1). */
@@ -76,6 +81,10 @@ export class PlainProgress implements Progress {
 
   message(_name: string, text: string): void {
     this.write(text)
+  }
+
+  result(_name: string, text: string): void {
+    ;(this.opts.out ?? this.opts.stream).write(`${text}\n`)
   }
 
   output(name: string, line: string): void {
@@ -172,8 +181,17 @@ export class LiveProgress implements Progress {
   }
 
   log(text: string): void {
+    this.above(this.opts.stream, text)
+  }
+
+  result(_name: string, text: string): void {
+    this.above(this.opts.out ?? this.opts.stream, text)
+  }
+
+  /** A line that stays, above the live area (which is redrawn below it). */
+  private above(stream: NodeJS.WritableStream, text: string): void {
     this.clear()
-    this.opts.stream.write(`${text}\n`)
+    stream.write(`${text}\n`)
     this.drawn = 0
     this.render()
   }

@@ -88,7 +88,7 @@ export async function publishFunctions(req: PublishRequest): Promise<FunctionBui
           throw new FaasError(`[${fn.name}] received non-zero exit code from ${shellLine(req.engine, argv.slice(0, 2))}, error: ${(r.stderr || r.stdout).trim()}`)
         }
       }
-      progress.message(fn.name, `Image: ${p.image} built and pushed.`)
+      progress.result(fn.name, `Image: ${p.image} built and pushed.`)
       progress.end(fn.name, 'done', seconds())
       return {name: fn.name, image, outcome: 'built', seconds: seconds(), contextDir: p.plan.root} satisfies FunctionBuildResult
     } catch (error) {

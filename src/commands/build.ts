@@ -19,6 +19,6 @@ export default class Build extends BaseCommand {
     const {flags} = await this.parse(Build)
     const stack = await this.loadStack(flags)
     const {buildCommand} = await import('../build/commands.js')
-    await buildCommand({cwd: process.cwd(), env: process.env, stream: process.stderr}, stack, flags)
+    await buildCommand({cwd: process.cwd(), env: process.env, stream: process.stderr, out: process.stdout}, stack, flags)
   }
 }

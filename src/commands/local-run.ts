@@ -24,7 +24,7 @@ export default class LocalRun extends BaseCommand {
   static override flags = {
     ...buildFlags,
     ...builderFlags,
-    print: Flags.boolean({description: 'Print the docker command instead of running it', default: false, allowNo: true}),
+    print: Flags.boolean({description: 'Print the docker command instead of running it (after the build, unless --build=false)', default: false, allowNo: true}),
     build: Flags.boolean({description: 'Build the function before running it', default: true, allowNo: true}),
     port: Flags.integer({char: 'p', description: 'Port to expose the function on (0 picks a free port)', default: 8080}),
     network: Flags.string({description: 'Connect the function to this container network', default: ''}),

@@ -5,7 +5,7 @@ import {duration, envsubstFlag, gatewayFlags, jsonFlag, namespaceFlag} from '../
 
 export default class Logs extends BaseCommand {
   static override summary = 'Fetch logs for a function'
-  static override description = 'Streams the logs of a function from the gateway. With --tail (the default) it keeps following, and reconnects when the gateway ends the stream, without losing or repeating a line.'
+  static override description = 'Streams the logs of a function from the gateway. With --tail (the default) it keeps following until Control+C: when the gateway cuts the stream after its timeout, it reconnects without losing or repeating a line; when the gateway ends it at once (it does not follow logs), it stops. --tail=false prints the logs and exits.'
   static override examples = [
     '<%= config.bin %> logs figlet',
     '<%= config.bin %> logs figlet --since 10m --tail=false',
@@ -41,7 +41,7 @@ export default class Logs extends BaseCommand {
     if (output !== 'plain' && output !== 'keyvalue' && output !== 'json') {
       throw new FaasError(`invalid argument "${flags.output}" for "-o, --output" flag: must be one of plain, keyvalue, json`)
     }
-    const {sinceValue, streamLogs} = await import('../gateway/logs.js')
+    const {GATEWAY_CLOSED, sinceValue, streamLogs} = await import('../gateway/logs.js')
     const since = sinceValue(flags.since, flags['since-time'])
     const stack = await this.loadStack(flags)
     // an explicit -g wins over the stack here, even when it equals the default (faas-cli)
@@ -51,7 +51,7 @@ export default class Logs extends BaseCommand {
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
     try {
-      await streamLogs(
+      const result = await streamLogs(
         client,
         {name: args.name, namespace: flags.namespace, follow: flags.tail, since, lines: flags.lines},
         {output, timeFormat: flags['time-format'], name: flags.name, instance: flags.instance},
@@ -59,10 +59,11 @@ export default class Logs extends BaseCommand {
           out: process.stdout,
           signal: controller.signal,
           onReconnect: (info) => {
-            if (info.reason !== 'the gateway closed the stream') this.note(`Reconnecting to the log stream (${info.reason})`)
+            if (info.reason !== GATEWAY_CLOSED) this.note(`Reconnecting to the log stream (${info.reason})`)
           },
         },
       )
+      if (result.notFollowed) this.note('The gateway ended the log stream at once: it does not follow logs.')
     } finally {
       process.off('SIGINT', stop)
       process.off('SIGTERM', stop)

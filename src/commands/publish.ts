@@ -30,6 +30,6 @@ export default class Publish extends BaseCommand {
     rejectRemoteBuilder(flags['remote-builder'], process.env)
     const stack = await this.loadStack(flags)
     const {publishCommand} = await import('../build/commands.js')
-    await publishCommand({cwd: process.cwd(), env: process.env, stream: process.stderr}, stack, flags)
+    await publishCommand({cwd: process.cwd(), env: process.env, stream: process.stderr, out: process.stdout}, stack, flags)
   }
 }

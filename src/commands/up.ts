@@ -40,7 +40,7 @@ export default class Up extends BaseCommand {
     const abort = new AbortController()
     if (flags.watch) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort.abort())
 
-    await upCommand({cwd: process.cwd(), env: process.env, stream: process.stderr}, stack, flags, {
+    await upCommand({cwd: process.cwd(), env: process.env, stream: process.stderr, out: process.stdout}, stack, flags, {
       stackFile: stack && !/^[a-z]+:\/\//i.test(stack.source) && stack.source !== '-' ? path.resolve(stack.source) : undefined,
       signal: abort.signal,
       reloadStack: () => this.loadStack(flags),

@@ -34,20 +34,22 @@ export const DEFAULT_DEPLOY_FLAGS: DeployFlagValues = {
   readTemplate: true, fprocess: '', image: '', name: '', lang: '', cpuRequest: '', cpuLimit: '', memoryRequest: '', memoryLimit: '',
 }
 
-function isTemplateLang(lang: string | undefined): lang is string {
+/** A language that names a template (not empty, not `dockerfile`): its template.yml may set fprocess. */
+export function isTemplateLang(lang: string | undefined): lang is string {
   return lang !== undefined && lang !== '' && lang.toLowerCase() !== 'dockerfile'
 }
 
 /**
  * The template's fprocess (`./template/<lang>/template.yml`), read when the function sets none and
- * its language is a template. A missing template is faas-cli's error, with what to do.
+ * its language is a template. A missing template is faas-cli's error, with what to do (`orElse`:
+ * the command's own way around it, e.g. `deploy with --read-template=false`).
  */
-export async function templateFprocess(lang: string, cwd: string): Promise<string | undefined> {
+export async function templateFprocess(lang: string, cwd: string, orElse = 'deploy with --read-template=false'): Promise<string | undefined> {
   const dir = path.join(cwd, 'template', lang)
   const file = path.join(dir, 'template.yml')
   if (!existsSync(file)) {
     throw new FaasError(`template directory may be missing or invalid, please run "faas-cli template pull": stat ./template/${lang}/template.yml: no such file or directory`, {
-      hint: `Pull the template ("faas template store pull ${lang.split('@')[0]}" or "faas template pull"), or deploy with --read-template=false.`,
+      hint: `Pull the template ("faas template store pull ${lang.split('@')[0]}" or "faas template pull"), or ${orElse}.`,
     })
   }
   const {readTemplateSpec} = await import('../templates/spec.js')

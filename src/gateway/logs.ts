@@ -5,9 +5,12 @@
  * once and formatted by a function compiled for the chosen output, and everything rendered from
  * one network chunk goes to stdout in one write (with backpressure).
  *
- * Following: gateways end a log request after their timeout (about 30 s) even with follow=true.
- * With `--tail` (follow), we reconnect with `since` set to the last line's timestamp and drop the
- * lines of that instant we already printed, so nothing is lost or printed twice.
+ * Following: gateways end a log request after their write timeout (about 30 s on OpenFaaS) even
+ * with follow=true. With `--tail` (follow), a stream that was open a while and then ended (or was
+ * cut) is resumed with `since` set to the last line's timestamp, dropping the lines of that
+ * instant we already printed, so nothing is lost or printed twice. A stream that ends within a
+ * few seconds means the provider does not follow: we stop after it, as faas-cli does (which never
+ * reconnects), instead of asking again and again.
  */
 import {once} from 'node:events'
 import {StringDecoder} from 'node:string_decoder'
@@ -49,6 +52,22 @@ export interface StreamLogsOptions {
   backoffMs?: number
   /** Stop following (tests, or a signal). */
   signal?: AbortSignal
+  /**
+   * A follow stream that ended sooner than this after it opened means the provider does not
+   * follow: stop. Longer ones were cut by a timeout: resume. Default: $FAAS_LOGS_MIN_FOLLOW_MS,
+   * else 5 s (OpenFaaS cuts after about 30 s).
+   */
+  minFollowMs?: number
+}
+
+export const DEFAULT_MIN_FOLLOW_MS = 5000
+
+/** The reconnect reason after a stream ran its course (the usual case: nothing to report). */
+export const GATEWAY_CLOSED = 'the gateway closed the stream'
+
+function minFollowMsFrom(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.FAAS_LOGS_MIN_FOLLOW_MS)
+  return env.FAAS_LOGS_MIN_FOLLOW_MS && Number.isFinite(value) && value >= 0 ? value : DEFAULT_MIN_FOLLOW_MS
 }
 
 /** `since` for the query: --since-time wins, else now − --since (second precision, UTC). */
@@ -174,6 +193,8 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export interface StreamLogsResult {
   lines: number
   reconnects: number
+  /** Following stopped because the gateway ended a follow stream at once (it does not follow). */
+  notFollowed?: boolean
 }
 
 export async function streamLogs(client: GatewayClient, req: LogsRequest, format: LogFormatOptions, options: StreamLogsOptions): Promise<StreamLogsResult> {
@@ -181,6 +202,7 @@ export async function streamLogs(client: GatewayClient, req: LogsRequest, format
   const out = options.out
   const tracker = req.follow ? new PrintedTracker() : undefined
   const maxFailures = options.maxFailures ?? 5
+  const minFollowMs = options.minFollowMs ?? minFollowMsFrom(process.env)
   let backoff = options.backoffMs ?? 250
   let failures = 0
   let printed = 0
@@ -193,6 +215,7 @@ export async function streamLogs(client: GatewayClient, req: LogsRequest, format
     const replay = tracker?.lastTs ? new ReplayFilter(tracker) : undefined
     const counter = {lines: 0}
     let failure: unknown
+    let openedAt: number | undefined
     try {
       const res = await client.stream('GET', '/system/logs', {query: logsQuery(req, since, lines), timeoutMs: 0, headersTimeoutMs: 60_000})
       if (res.status !== 200) {
@@ -203,6 +226,7 @@ export async function streamLogs(client: GatewayClient, req: LogsRequest, format
         if (!(req.follow && attempt > 0 && res.status >= 502 && res.status <= 504)) throw error
         failure = error
       } else {
+        openedAt = performance.now()
         // Ctrl-C while the gateway is quiet: end the request instead of waiting for a line
         const abort = () => res.body.destroy()
         options.signal?.addEventListener('abort', abort, {once: true})
@@ -221,24 +245,23 @@ export async function streamLogs(client: GatewayClient, req: LogsRequest, format
       failure = isFaasError(error) ? error : client.transportError(error, client.urlFor('/system/logs'))
     }
     printed += counter.lines
-    const received = counter.lines
     if (!req.follow || options.signal?.aborted) break
-    if (received > 0) failures = 0
-    if (failure) {
+    // open a while, then ended or cut: the gateway's timeout, so resume at once from the last line
+    const cutAfterAWhile = openedAt !== undefined && performance.now() - openedAt >= minFollowMs
+    if (cutAfterAWhile) {
+      failures = 0
+      backoff = options.backoffMs ?? 250
+      options.onReconnect?.({attempt: attempt + 1, since: tracker?.lastTs ?? req.since, reason: GATEWAY_CLOSED})
+    } else if (failure) {
+      // a gateway restarting (502/503/504, refused, reset): a few tries, further and further apart
       failures++
       if (failures >= maxFailures) throw failure
       options.onReconnect?.({attempt: attempt + 1, since: tracker?.lastTs ?? req.since, reason: (failure as Error).message})
       await sleep(backoff, options.signal)
       backoff = Math.min(backoff * 2, 5000)
     } else {
-      // the gateway ended the stream (its timeout): carry on from the last line
-      if (received > 0) {
-        backoff = options.backoffMs ?? 250
-      } else {
-        await sleep(backoff, options.signal)
-        backoff = Math.min(backoff * 2, 5000)
-      }
-      options.onReconnect?.({attempt: attempt + 1, since: tracker?.lastTs ?? req.since, reason: 'the gateway closed the stream'})
+      // ended at once: this provider does not follow logs (faas-cli stops here too)
+      return {lines: printed, reconnects, notFollowed: true}
     }
     reconnects++
   }

@@ -1,11 +1,14 @@
 import {FaasError, errorMessage} from '../errors.js'
 
+/** The newest published version of this package (faas-cli-ts) on npm (`faas` there is an unrelated package). */
+export const DEFAULT_UPDATE_URL = 'https://registry.npmjs.org/faas-cli-ts/latest'
+
 /**
  * Ask the npm registry for the newest published faas (only when the user asked with
  * --warn-update). FAAS_UPDATE_URL points it elsewhere (tests, mirrors).
  */
 export async function checkForUpdate(current: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
-  const url = env.FAAS_UPDATE_URL || 'https://registry.npmjs.org/faas/latest'
+  const url = env.FAAS_UPDATE_URL || DEFAULT_UPDATE_URL
   let latest: string
   try {
     const res = await fetch(url, {signal: AbortSignal.timeout(5000)})

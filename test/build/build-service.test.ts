@@ -167,7 +167,7 @@ describe('incremental builds', () => {
     const second = await buildFunctions(req)
     assert.deepEqual(second.map((r) => r.outcome), ['up to date', 'up to date'])
     assert.equal(readEngineLog(log).length, 2, 'no engine call on the second run')
-    assert.match(sink.text, /Image: ghcr\.io\/acme\/hello:latest up to date\./)
+    assert.match(sink.text, /Image: ghcr\.io\/acme\/hello:latest built\. \(up to date\)/)
     // the state lives in the cache folder, not in the project
     assert.ok(existsSync(path.join(env.XDG_CACHE_HOME!, 'faas', 'builds')))
     assert.ok(!existsSync(path.join(cwd, '.faas')))

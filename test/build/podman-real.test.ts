@@ -126,7 +126,7 @@ describe('real engine: podman build + push to docker-registry', {skip: reason}, 
     const build = await runCli(['build', '--engine', 'podman', '--build-label', 'org.opencontainers.image.title=busybox-fn', '--build-label', 'com.openfaas.test=real'], {cwd, env, timeoutMs: 90_000})
     assert.equal(build.code, 0, `faas build failed:\n${build.stdout}\n${build.stderr}`)
     assert.match(build.stderr, /--isolation=chroot/, 'BUILDAH_ISOLATION passed on to podman')
-    assert.match(build.stderr, /Image: 127\.0\.0\.1:\d+\/faas\/busybox-fn:latest built\./)
+    assert.match(build.stdout, /^Image: 127\.0\.0\.1:\d+\/faas\/busybox-fn:latest built\.$/m)
 
     const again = await runCli(['build', '--engine', 'podman', '--build-label', 'org.opencontainers.image.title=busybox-fn', '--build-label', 'com.openfaas.test=real'], {cwd, env, timeoutMs: 30_000})
     assert.equal(again.code, 0, again.stderr)

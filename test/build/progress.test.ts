@@ -51,6 +51,41 @@ describe('progress output', () => {
     assert.equal(shown.length, 4)
   })
 
+  it('results (the image built) go to their own stream, also from the live view, and stay on screen', () => {
+    const plainOut = new TextSink()
+    const plainErr = new TextSink()
+    const plain = new PlainProgress({stream: plainErr, out: plainOut, parallel: 1})
+    plain.start({name: 'a', worker: 0, verb: 'Building'})
+    plain.result('a', 'Image: me/a:latest built.')
+    plain.end('a', 'done', 1)
+    assert.equal(plainOut.text, 'Image: me/a:latest built.\n')
+    assert.doesNotMatch(plainErr.text, /Image:/)
+
+    const out = new TextSink()
+    const err = new TextSink()
+    const live = new LiveProgress({stream: err, out, parallel: 2})
+    live.start({name: 'alpha', worker: 0, verb: 'Building'})
+    live.start({name: 'beta', worker: 1, verb: 'Building'})
+    live.result('alpha', 'Image: me/alpha:latest built.')
+    live.end('alpha', 'done', 1)
+    live.result('beta', 'Image: me/beta:latest built. (up to date)')
+    live.end('beta', 'up to date', 0.1)
+    live.close()
+    assert.equal(out.text, 'Image: me/alpha:latest built.\nImage: me/beta:latest built. (up to date)\n')
+
+    // one terminal for both streams: the result lines are not drawn over
+    const tty = new TextSink()
+    const both = new LiveProgress({stream: tty, out: tty, parallel: 2})
+    both.start({name: 'alpha', worker: 0, verb: 'Building'})
+    both.start({name: 'beta', worker: 1, verb: 'Building'})
+    both.result('alpha', 'Image: me/alpha:latest built.')
+    both.end('alpha', 'done', 1)
+    both.close()
+    const shown = screen(tty.text)
+    assert.equal(shown[0], 'Image: me/alpha:latest built.')
+    assert.match(shown[1], /^✔ alpha\s+1\.00s {2}done$/)
+  })
+
   it('live: the redrawn area holds only running functions', () => {
     const sink = new TextSink()
     const p = new LiveProgress({stream: sink, parallel: 2})

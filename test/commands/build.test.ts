@@ -26,13 +26,16 @@ describe('faas build', () => {
     ])
     assert.match(first.stderr, /\[0\] > Building hello\./)
     assert.match(first.stderr, /Total build time: \d+\.\d\ds/)
-    assert.equal(first.stdout, '', 'progress goes to stderr')
+    // faas-cli's line for each image built, on stdout (as faas-cli prints it); progress goes to stderr
+    assert.equal(first.stdout, 'Image: ghcr.io/acme/hello:latest built.\nImage: acme/web:0.2.0 built.\n')
+    assert.doesNotMatch(first.stderr, /Image: .* built\./)
     assert.ok(existsSync(path.join(cwd, 'build/hello/function/handler.js')))
 
     const second = await runCli(['build'], {cwd, env})
     assert.equal(second.code, 0, second.stderr)
     assert.equal(readEngineLog(log).length, 2, 'no build started')
-    assert.match(second.stderr, /Image: ghcr\.io\/acme\/hello:latest up to date\./)
+    assert.equal(second.stdout, 'Image: ghcr.io/acme/hello:latest built. (up to date)\nImage: acme/web:0.2.0 built. (up to date)\n')
+    assert.match(second.stderr, /\[0\] < Building hello: up to date\./)
 
     const forced = await runCli(['build', '--force', '--filter', 'web'], {cwd, env})
     assert.equal(forced.code, 0, forced.stderr)
@@ -181,16 +184,28 @@ describe('faas generate / registry-login / local-run', () => {
     assert.deepEqual(JSON.parse(readFileSync(path.join(cwd, 'credentials/config.json'), 'utf8')), {auths: {'ghcr.io': {auth: 'YWxpY2U6czNjcmV0'}}})
   })
 
-  it('local-run --print removes the old container and prints the run command', async () => {
+  it('local-run --print builds first, removes the old container, then prints faas-cli\'s run command (fprocess from the template, provider variables win)', async () => {
     const cwd = project()
     writeTree(cwd, {'.secrets/token': 't'})
-    const stack = STACK + '    environment:\n      MODE: dev\n    secrets: [token]\n    limits:\n      memory: 128Mi\n'
+    const stack = STACK.replace('    image: ghcr.io/acme/hello\n', '    image: ghcr.io/acme/hello\n    environment:\n      MODE: dev\n      OPENFAAS_NAME: not-the-name\n    secrets: [token]\n    limits:\n      memory: 128Mi\n')
     writeTree(cwd, {'stack.yaml': stack})
     const {env, log} = fakeEngineEnv()
-    const r = await runCli(['local-run', 'web', '--print', '-p', '9090', '-e', 'EXTRA=1'], {cwd, env})
+    const r = await runCli(['local-run', 'hello', '--print', '-p', '9090', '-e', 'EXTRA=1', '-e', 'jwt_auth_local=false'], {cwd, env})
+    assert.equal(r.code, 0, r.stderr)
+    // faas-cli: build (unless --build=false), `docker rm -f NAME`, then print
+    assert.deepEqual(readEngineLog(log).map((c) => c.argv.join(' ')), ['build --build-arg ADDITIONAL_PACKAGE= --tag ghcr.io/acme/hello:latest .', 'rm -f hello'])
+    // faas-cli's order: stack environment, environment_file, --env, then OPENFAAS_NAME, OPENFAAS_NAMESPACE and
+    // jwt_auth_local (which override the same keys given earlier); flags; fprocess from the template last
+    assert.equal(r.stdout.trim(), `docker run --name hello --rm -i -p=9090:8080 -e=MODE=dev -e=EXTRA=1 -e=OPENFAAS_NAME=hello -e=OPENFAAS_NAMESPACE=openfaas-fn -e=jwt_auth_local=true --memory-reservation=134217728 --volume=${path.join(cwd, '.secrets')}:/var/openfaas/secrets '-e=fprocess=node index.js' ghcr.io/acme/hello:latest`)
+  })
+
+  it('local-run --print --build=false only removes the old container; a Dockerfile function gets no fprocess', async () => {
+    const cwd = project()
+    const {env, log} = fakeEngineEnv()
+    const r = await runCli(['local-run', 'web', '--print', '--build=false'], {cwd, env})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(readEngineLog(log).map((c) => c.argv.join(' ')), ['rm -f web'])
-    assert.equal(r.stdout.trim(), `docker run --name web --rm -i -p=9090:8080 -e=EXTRA=1 -e=MODE=dev -e=OPENFAAS_NAME=web -e=OPENFAAS_NAMESPACE=openfaas-fn -e=jwt_auth_local=true --memory-reservation=134217728 --volume=${path.join(cwd, '.secrets')}:/var/openfaas/secrets acme/web:0.2.0`)
+    assert.equal(r.stdout.trim(), 'docker run --name web --rm -i -p=8080:8080 -e=OPENFAAS_NAME=web -e=OPENFAAS_NAMESPACE=openfaas-fn -e=jwt_auth_local=true acme/web:0.2.0')
   })
 
   it('local-run builds, then runs the container until it exits', async () => {

@@ -2,13 +2,24 @@
 // or repeated), and failures.
 import assert from 'node:assert/strict'
 import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process'
+import http from 'node:http'
+import type {AddressInfo} from 'node:net'
 import {after, before, describe, it} from 'node:test'
 
 import {binPath, cleanEnv, runCli} from '../helpers/cli.js'
 import {type TestGateway, makeLogs, startTestGateway} from '../helpers/gateway.js'
 
-function follow(args: string[]): {child: ChildProcessWithoutNullStreams; out: () => string; err: () => string; waitFor: (pred: (s: string) => boolean, ms?: number) => Promise<void>} {
-  const child = spawn(process.execPath, [binPath, ...args], {env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe']})
+interface Follower {
+  child: ChildProcessWithoutNullStreams
+  out: () => string
+  err: () => string
+  waitFor: (pred: (s: string) => boolean, ms?: number) => Promise<void>
+  /** Control+C, then wait for the exit. */
+  stop: () => Promise<void>
+}
+
+function follow(args: string[], env: NodeJS.ProcessEnv = {}): Follower {
+  const child = spawn(process.execPath, [binPath, ...args], {env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
@@ -25,6 +36,12 @@ function follow(args: string[]): {child: ChildProcessWithoutNullStreams; out: ()
         if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}; stdout:\n${stdout}\nstderr:\n${stderr}`)
         await new Promise((r) => setTimeout(r, 20))
       }
+    },
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const closed = new Promise((r) => child.once('close', r))
+      child.kill('SIGINT')
+      await closed
     },
   }
 }
@@ -76,12 +93,13 @@ describe('logs', () => {
     assert.ok(Math.abs(before - 600_000 - since) < 5000, `since ${q.get('since')}`)
   })
 
-  it('keeps following when the gateway ends the stream: no line lost, none printed twice', async () => {
+  it('keeps following when the gateway ends the stream after a while: no line lost, none printed twice', async () => {
     const start = '2024-06-01T00:00:00Z'
     // two lines share the last timestamp, so the reconnect (since = that instant) gets both again
     const initial = [...makeLogs('fn', 3, {start}), {...makeLogs('fn', 3, {start})[2], text: 'same instant, other line'}]
     const closing = await startTestGateway({functions: [{name: 'fn', image: 'x'}], logs: initial, followCloseAfterMs: 300})
-    const run = follow(['logs', 'fn', '-g', closing.url])
+    // the gateway's write timeout (~30 s on OpenFaaS) is 300 ms here: a stream that lasted 200 ms is a cut one
+    const run = follow(['logs', 'fn', '-g', closing.url], {FAAS_LOGS_MIN_FOLLOW_MS: '200'})
     try {
       await run.waitFor((s) => s.includes('same instant, other line'))
       // the gateway ends the request after 300 ms; lines logged meanwhile must still arrive
@@ -97,11 +115,70 @@ describe('logs', () => {
       assert.equal(queries[0].get('follow'), 'true')
       assert.equal(queries[1].get('since'), '2024-06-01T00:00:02.000Z')
     } finally {
-      run.child.kill('SIGINT')
-      await new Promise((r) => run.child.once('close', r))
+      await run.stop()
       await closing.close()
     }
     assert.equal(run.child.exitCode, 0, run.err())
+  })
+
+  it('a follow stream that ends at once means the gateway does not follow: one request, the lines, exit 0 (faas-cli)', async () => {
+    const closing = await startTestGateway({functions: [{name: 'fn', image: 'x'}], logs: makeLogs('fn', 2), followCloseAfterMs: 1})
+    try {
+      const started = Date.now()
+      const r = await runCli(['logs', 'fn', '-g', closing.url], {timeoutMs: 10_000})
+      assert.equal(r.code, 0, r.stderr)
+      assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.slice(21)), ['fn log line 1', 'fn log line 2'])
+      assert.equal(closing.requests.filter((q) => q.path === '/system/logs').length, 1, 'no reconnect')
+      assert.match(r.stderr, /does not follow/)
+      assert.ok(Date.now() - started < 5000)
+    } finally {
+      await closing.close()
+    }
+  })
+
+  it('a stream cut after a while is resumed from the last timestamp, again and again, never in a tight loop', async () => {
+    const start = '2024-06-01T00:00:00Z'
+    const closing = await startTestGateway({functions: [{name: 'fn', image: 'x'}], logs: makeLogs('fn', 2, {start}), followCloseAfterMs: 250})
+    const run = follow(['logs', 'fn', '-g', closing.url], {FAAS_LOGS_MIN_FOLLOW_MS: '200'})
+    try {
+      await run.waitFor((s) => s.includes('fn log line 2'))
+      await new Promise((r) => setTimeout(r, 1200))
+      const queries = closing.requests.filter((q) => q.path === '/system/logs').map((q) => new URLSearchParams(q.query))
+      // one request per 250 ms stream, not hundreds
+      assert.ok(queries.length >= 3 && queries.length <= 7, `${queries.length} requests`)
+      for (const q of queries.slice(1)) assert.equal(q.get('since'), '2024-06-01T00:00:01.000Z')
+      assert.equal(run.out().trim().split('\n').length, 2, 'nothing printed twice')
+    } finally {
+      await run.stop()
+      await closing.close()
+    }
+    assert.equal(run.child.exitCode, 0, run.err())
+  })
+
+  it('a stream whose connection is dropped after a while (a Go server\'s write timeout) is resumed, quietly', async () => {
+    const queries: URLSearchParams[] = []
+    const server = http.createServer((req, res) => {
+      queries.push(new URL(req.url ?? '/', 'http://x').searchParams)
+      res.writeHead(200, {'Content-Type': 'application/x-ndjson'})
+      if (queries.length === 1) res.write(JSON.stringify({name: 'fn', namespace: 'openfaas-fn', instance: 'i', timestamp: '2024-06-01T00:00:05Z', text: 'first'}) + '\n')
+      // no final chunk: the client sees the body cut, not a clean end
+      setTimeout(() => res.socket?.destroy(), 300)
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const run = follow(['logs', 'fn', '-g', `http://127.0.0.1:${(server.address() as AddressInfo).port}`], {FAAS_LOGS_MIN_FOLLOW_MS: '200'})
+    try {
+      await run.waitFor((s) => s.includes('first'))
+      const deadline = Date.now() + 5000
+      while (queries.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+      assert.ok(queries.length >= 2, 'it reconnected')
+      assert.equal(queries[1].get('since'), '2024-06-01T00:00:05Z')
+    } finally {
+      await run.stop()
+      server.closeAllConnections()
+      await new Promise((r) => server.close(r))
+    }
+    assert.equal(run.child.exitCode, 0, run.err())
+    assert.doesNotMatch(run.err(), /Reconnecting/)
   })
 
   it('an unknown function, a reset stream, a malformed line and a 500 each exit 1 with one line', async () => {

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
+import path from 'node:path'
+import {pathToFileURL} from 'node:url'
 import {after, before, describe, it} from 'node:test'
 
 import {cleanEnv, repoRoot, runCli} from '../helpers/cli.js'
 import {type TestGateway, startTestGateway} from '../helpers/gateway.js'
 
-const pkg = JSON.parse(readFileSync(`${repoRoot}/package.json`, 'utf8')) as {version: string}
+const pkg = JSON.parse(readFileSync(`${repoRoot}/package.json`, 'utf8')) as {name: string; version: string}
 
 describe('faas version', () => {
   let gw: TestGateway
@@ -25,7 +28,12 @@ describe('faas version', () => {
   it('--version (the fast path) prints what oclif prints', async () => {
     const r = await runCli(['--version'])
     assert.equal(r.code, 0)
-    assert.equal(r.stdout, `faas/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
+    assert.equal(r.stdout, `${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
+    // oclif's own --version, without the fast path of bin/run.js
+    const bundle = pathToFileURL(path.join(repoRoot, 'dist', 'bundle', 'faas.js')).href
+    const bin = pathToFileURL(path.join(repoRoot, 'bin', 'run.js')).href
+    const full = spawnSync(process.execPath, ['--input-type=module', '-e', `const {run, flush} = await import(${JSON.stringify(bundle)}); await run(['--version'], ${JSON.stringify(bin)}); await flush()`], {encoding: 'utf8', env: cleanEnv()})
+    assert.equal(full.stdout, r.stdout, full.stderr)
   })
 
   it('shows CLI, gateway and provider versions from /system/info', async () => {

@@ -15,7 +15,8 @@ export default class SecretList extends BaseCommand {
     const {listSecrets} = await import('../../gateway/secrets.js')
     const secrets = await listSecrets(client, flags.namespace)
     if (flags.json) return this.printJson(secrets)
-    if (secrets.length === 0) return this.note('No secrets found.')
+    // faas-cli's text, on stdout as faas-cli prints it (the list's answer, not a side note)
+    if (secrets.length === 0) return this.out('No secrets found.')
     const {renderSecretList} = await import('../../gateway/render-secrets.js')
     process.stdout.write(renderSecretList(secrets))
   }
