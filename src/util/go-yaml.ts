@@ -259,9 +259,9 @@ function isBreak(c: string): boolean {
   return c === '\n' || c === '\r' || c === '\u0085' || c === '\u2028' || c === '\u2029'
 }
 
+/** yaml.v3's test, which stops at 3-byte UTF-8: U+0085 and characters above U+FFFF count as unprintable. */
 function isPrintable(cp: number): boolean {
-  return cp === 0x0a || (cp >= 0x20 && cp <= 0x7e) || cp === 0x85 || (cp >= 0xa0 && cp <= 0xd7ff) ||
-    (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff) || (cp >= 0x10000 && cp <= 0x10ffff)
+  return cp === 0x0a || (cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff)
 }
 
 interface ScalarAnalysis {
@@ -336,10 +336,13 @@ const DOUBLE_QUOTE_ESCAPES: Record<string, string> = {
 }
 
 function doubleQuoted(text: string): string {
+  // yaml.v3 checks for a byte order mark at the start of the text on every character, so a text
+  // that starts with one has every character escaped
+  const escapeAll = text.startsWith('\ufeff')
   let out = '"'
   for (const c of text) {
     const cp = c.codePointAt(0)!
-    if (isPrintable(cp) && cp !== 0xfeff && !isBreak(c) && c !== '"' && c !== '\\') {
+    if (!escapeAll && isPrintable(cp) && !isBreak(c) && c !== '"' && c !== '\\') {
       out += c
     } else if (DOUBLE_QUOTE_ESCAPES[c]) {
       out += DOUBLE_QUOTE_ESCAPES[c]
@@ -403,6 +406,11 @@ function scalarText(value: GoScalar, context: Context, indent: number, bestInden
   }
 }
 
+/** A key written as `key: value` (libyaml: a single line of at most 128 bytes). */
+function isSimpleKey(key: GoScalar): boolean {
+  return typeof key !== 'string' || (!analyzeScalar(key).multiline && Buffer.byteLength(key) <= 128)
+}
+
 function isEmptyCollection(value: GoValue): string | undefined {
   if (Array.isArray(value) && value.length === 0) return '[]'
   if (value instanceof GoMap && value.entries.length === 0) return '{}'
@@ -436,7 +444,13 @@ function emitCollection(value: GoValue[] | GoMap, indent: number, bestIndent: nu
   }
   const entries = value.keepOrder ? value.entries : [...value.entries].sort(([a], [b]) => compareGoKeys(a, b))
   for (const [key, item] of entries) {
-    out += `${lead}${scalarText(key, 'key', indent, bestIndent)}:${emitValue(item, indent, false, bestIndent, false)}`
+    if (isSimpleKey(key)) {
+      out += `${lead}${scalarText(key, 'key', indent, bestIndent)}:${emitValue(item, indent, false, bestIndent, false)}`
+    } else {
+      // a multi-line or long key: "? key" on its own, then ": value" on the next line
+      const keyText = endLine(scalarText(key, 'value', nestedIndent(indent, false, bestIndent), bestIndent))
+      out += `${lead}? ${keyText}${pad}:${emitValue(item, indent, false, bestIndent, false)}`
+    }
     lead = pad
   }
   return out
