@@ -163,7 +163,7 @@ export function renderUnsealedJson(values: ReadonlyMap<string, Buffer>): string 
 // ---------------------------------------------------------------------------------------------
 // Files, as the commands use them
 
-async function readBounded(file: string, max: number, what: string): Promise<Buffer> {
+async function readFileCapped(file: string, max: number, what: string): Promise<Buffer> {
   try {
     const stat = await fs.stat(file)
     if (stat.isFile() && stat.size > max) throw new FaasError(`${what} ${file} is too large (${stat.size} bytes)`)
@@ -221,7 +221,7 @@ export async function sealToFile(request: SealFilesRequest): Promise<SealFilesRe
   if (request.literals.length === 0 && request.files.length === 0) {
     throw new FaasError('provide at least one secret via --from-literal or --from-file')
   }
-  const publicKey = decodeKey((await readBounded(request.publicKeyFile, MAX_KEY_FILE, 'public key')).toString('utf8'), 'public key')
+  const publicKey = decodeKey((await readFileCapped(request.publicKeyFile, MAX_KEY_FILE, 'public key')).toString('utf8'), 'public key')
   const values = new Map<string, Uint8Array>()
   for (const literal of request.literals) {
     const [key, value] = splitPair(literal, '--from-literal', 'value')
@@ -244,7 +244,7 @@ export async function sealToFile(request: SealFilesRequest): Promise<SealFilesRe
 
 /** Opens the envelope file `input` with the private key file. */
 export async function unsealFile(privateKeyFile: string, input: string, only?: string): Promise<Map<string, Buffer>> {
-  const privateKey = decodeKey((await readBounded(privateKeyFile, MAX_KEY_FILE, 'private key')).toString('utf8'), 'private key')
-  const envelope = await readBounded(input, MAX_ENVELOPE_FILE, 'sealed file')
+  const privateKey = decodeKey((await readFileCapped(privateKeyFile, MAX_KEY_FILE, 'private key')).toString('utf8'), 'private key')
+  const envelope = await readFileCapped(input, MAX_ENVELOPE_FILE, 'sealed file')
   return unsealValues(privateKey, envelope.toString('utf8'), only)
 }
