@@ -2,7 +2,9 @@
  * The one HTTP client (got) every gateway command goes through. It knows the gateway URL, the
  * credentials, TLS and proxy settings; it retries idempotent GETs on connection resets and
  * 502/503/504 (never a POST); it maps transport failures to one-line FaasErrors that say what to
- * do; and under FAAS_DEBUG=1 it prints each request with credentials redacted.
+ * do; under FAAS_DEBUG=1 it prints each request, and under OPENFAAS_DUMP_HTTP=true each request
+ * and response with their headers and bodies, credentials redacted in both (one redaction: headers,
+ * passwords in URLs, and credential fields of JSON and form bodies such as secret values and tokens).
  *
  * got is heavy to import, so this module loads it on first use.
  */
@@ -23,7 +25,7 @@ export interface GatewayClientOptions {
   timeoutMs?: number
   userAgent?: string
   env?: NodeJS.ProcessEnv
-  /** Where FAAS_DEBUG output goes (stderr by default). */
+  /** Where FAAS_DEBUG and OPENFAAS_DUMP_HTTP output goes (stderr by default). */
   debugStream?: NodeJS.WritableStream
 }
 
@@ -82,6 +84,78 @@ export function redactAuthorization(value: string): string {
   return scheme && scheme !== value ? `${scheme} REDACTED` : 'REDACTED'
 }
 
+const SECRET_HEADERS = new Set(['cookie', 'set-cookie', 'x-registry-auth'])
+/** Body fields that carry credentials or secret values (gateway secrets, OAuth and registry tokens, login). */
+const SECRET_FIELDS = /^(password|passwd|secret|client_secret|payload_secret|token|access_token|refresh_token|id_token|subject_token|value|rawvalue|auth|authorization|identitytoken|registrytoken)$/i
+/** Show at most this much of a body in an HTTP dump. */
+export const DUMP_BODY_LIMIT = 4096
+
+/** Headers with credentials replaced (`Authorization: Basic REDACTED`). */
+export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const shown: Record<string, string | string[]> = {}
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue
+    const key = k.toLowerCase()
+    if (key === 'authorization' || key === 'proxy-authorization') shown[k] = Array.isArray(v) ? v.map(redactAuthorization) : redactAuthorization(v)
+    else shown[k] = SECRET_HEADERS.has(key) ? 'REDACTED' : v
+  }
+  return shown
+}
+
+/** A URL without the password of its user part, nor credential query parameters. */
+export function redactUrl(url: string): string {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return url
+  }
+  if (parsed.password) parsed.password = 'REDACTED'
+  for (const key of [...parsed.searchParams.keys()]) if (SECRET_FIELDS.test(key)) parsed.searchParams.set(key, 'REDACTED')
+  return parsed.toString()
+}
+
+function redactJson(value: unknown, depth = 0): unknown {
+  if (depth > 32 || value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, depth + 1))
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELDS.test(k) && v !== null && typeof v !== 'object' ? 'REDACTED' : redactJson(v, depth + 1)
+  return out
+}
+
+/** A request or response body as text, with credential fields of JSON or form bodies replaced. */
+export function redactBody(text: string, contentType = ''): string {
+  const trimmed = text.trim()
+  if (/json/i.test(contentType) || /^[[{]/.test(trimmed)) {
+    try {
+      return JSON.stringify(redactJson(JSON.parse(trimmed)))
+    } catch {
+      // not JSON after all: shown as text below
+    }
+  }
+  if (/x-www-form-urlencoded/i.test(contentType)) {
+    const form = new URLSearchParams(trimmed)
+    for (const key of [...form.keys()]) if (SECRET_FIELDS.test(key)) form.set(key, 'REDACTED')
+    return form.toString()
+  }
+  return text
+}
+
+/** A dumped body: redacted, cut at DUMP_BODY_LIMIT, binary shown as a size only. */
+function dumpBody(body: string | Buffer, contentType: string): string {
+  const buffer = typeof body === 'string' ? Buffer.from(body) : body
+  if (buffer.length === 0) return ''
+  if (buffer.subarray(0, 1024).includes(0)) return `(${buffer.length} bytes of binary data)`
+  const text = redactBody(buffer.toString('utf8'), contentType)
+  return text.length > DUMP_BODY_LIMIT ? `${text.slice(0, DUMP_BODY_LIMIT)}… (${text.length - DUMP_BODY_LIMIT} more characters)` : text
+}
+
+function headerLines(prefix: string, headers: Record<string, string | string[] | undefined>): string {
+  return Object.entries(redactHeaders(headers))
+    .map(([k, v]) => `${prefix} ${k}: ${Array.isArray(v) ? v.join(', ') : v}\n`)
+    .join('')
+}
+
 export class GatewayClient {
   readonly gateway: string
   readonly options: GatewayClientOptions
@@ -122,11 +196,39 @@ export class GatewayClient {
   private debug(method: string, url: string, headers: Record<string, string | string[]>, options: RequestOptions): void {
     if (this.env.FAAS_DEBUG !== '1' && this.env.FAAS_DEBUG !== 'true') return
     const out = this.options.debugStream ?? process.stderr
-    const shown: Record<string, string | string[]> = {}
-    for (const [k, v] of Object.entries(headers)) shown[k] = k === 'authorization' && typeof v === 'string' ? redactAuthorization(v) : v
-    let line = `${method} ${url}\n  headers: ${JSON.stringify(shown)}`
-    if (options.json !== undefined) line += `\n  body: ${JSON.stringify(options.json)}`
+    let line = `${method} ${redactUrl(url)}\n  headers: ${JSON.stringify(redactHeaders(headers))}`
+    if (options.json !== undefined) line += `\n  body: ${redactBody(JSON.stringify(options.json), 'application/json')}`
     out.write(line + '\n')
+  }
+
+  private get dumping(): boolean {
+    return this.env.OPENFAAS_DUMP_HTTP === 'true'
+  }
+
+  /** OPENFAAS_DUMP_HTTP=true: the request as sent (a streamed body is not shown). */
+  private dumpRequest(method: string, url: string, headers: Record<string, string | string[]>, options: RequestOptions): void {
+    if (!this.dumping) return
+    const body = options.json !== undefined ? JSON.stringify(options.json) : options.body
+    let text = `> ${method} ${redactUrl(url)}\n${headerLines('>', headers)}`
+    if (typeof body === 'string' || Buffer.isBuffer(body)) {
+      const shown = dumpBody(body, String(headers['content-type'] ?? ''))
+      if (shown) text += `>\n> ${shown.replaceAll('\n', '\n> ')}\n`
+    } else if (body !== undefined) {
+      text += '>\n> (streamed body not shown)\n'
+    }
+    ;(this.options.debugStream ?? process.stderr).write(text + '\n')
+  }
+
+  /** OPENFAAS_DUMP_HTTP=true: the response's status and headers, and its body when it was read whole. */
+  private dumpResponse(url: string, status: number, statusText: string, headers: Record<string, string | string[] | undefined>, body?: string): void {
+    if (!this.dumping) return
+    let text = `< ${status} ${statusText} (${redactUrl(url)})\n${headerLines('<', headers)}`
+    if (body === undefined) text += '<\n< (streamed body not shown)\n'
+    else {
+      const shown = dumpBody(body, String(headers['content-type'] ?? ''))
+      if (shown) text += `<\n< ${shown.replaceAll('\n', '\n< ')}\n`
+    }
+    ;(this.options.debugStream ?? process.stderr).write(text + '\n')
   }
 
   /** Agents for TLS (--tls-no-verify) and for HTTP(S)_PROXY / NO_PROXY. */
@@ -147,6 +249,7 @@ export class GatewayClient {
   private async gotOptions(method: string, url: string, options: RequestOptions) {
     const headers = this.headersFor(options)
     this.debug(method, url, headers, options)
+    this.dumpRequest(method, url, headers, options)
     const timeout = options.timeoutMs ?? this.options.timeoutMs ?? 60_000
     const retry = (options.retry ?? (method === 'GET' || method === 'HEAD')) && method !== 'POST'
     const agent = await this.agents(url)
@@ -175,6 +278,7 @@ export class GatewayClient {
     const gotOpts = await this.gotOptions(method, url, options)
     try {
       const res = await got(url, gotOpts as never) as unknown as {statusCode: number; statusMessage?: string; headers: Record<string, string>; body: string}
+      this.dumpResponse(url, res.statusCode, res.statusMessage ?? '', res.headers, res.body)
       return {status: res.statusCode, statusText: res.statusMessage ?? '', headers: res.headers, body: res.body, gateway: this.gateway}
     } catch (error) {
       throw this.transportError(error, url, (gotOpts.timeout as {request?: number; response?: number} | undefined)?.request ?? (gotOpts.timeout as {response?: number} | undefined)?.response)
@@ -196,6 +300,7 @@ export class GatewayClient {
     }
     return new Promise<GatewayStream>((resolve, reject) => {
       stream.once('response', (res: {statusCode: number; statusMessage?: string; headers: Record<string, string>}) => {
+        this.dumpResponse(url, res.statusCode, res.statusMessage ?? '', res.headers)
         resolve({status: res.statusCode, statusText: res.statusMessage ?? '', headers: res.headers, body: stream})
       })
       stream.once('error', (error: unknown) => reject(this.transportError(error, url, (gotOpts.timeout as {request?: number; response?: number} | undefined)?.request ?? (gotOpts.timeout as {response?: number} | undefined)?.response)))

@@ -19,6 +19,7 @@ import {FaasError, isFaasError} from '../errors.js'
 import type {GatewayClient} from './client.js'
 import {isUnreachable, oneLine, unexpectedStatus} from './client.js'
 import {rfc3339Nano, timeFormatter, timestampKey} from './go-time.js'
+import {goJsonEscape} from '../util/go-json.js'
 import type {LogMessage} from './types.js'
 
 export type LogOutput = 'plain' | 'keyvalue' | 'json'
@@ -93,8 +94,6 @@ export function logsQuery(req: LogsRequest, since = req.since, lines = req.lines
   }
 }
 
-const HTML_ESCAPES: Record<string, string> = {'<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029'}
-
 function trimNewlines(text: string): string {
   let end = text.length
   while (end > 0 && text.charCodeAt(end - 1) === 10) end--
@@ -108,7 +107,7 @@ export function logFormatter(options: LogFormatOptions): (msg: LogMessage) => st
     return (msg) => {
       const line = JSON.stringify({name: msg.name, namespace: msg.namespace, instance: msg.instance, timestamp: rfc3339Nano(String(msg.timestamp ?? '')), text: msg.text})
       // Go's encoder escapes these; keep the bytes faas-cli writes
-      return (/[<>&\u2028\u2029]/.test(line) ? line.replace(/[<>&\u2028\u2029]/g, (c) => HTML_ESCAPES[c]) : line) + '\n'
+      return goJsonEscape(line) + '\n'
     }
   }
   const withName = options.name

@@ -11,13 +11,13 @@
  * FAAS_PODMAN_TLS_VERIFY=false (faas adds --tls-verify=false to podman push).
  */
 import assert from 'node:assert/strict'
-import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, copyFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {freeLoopbackPort as freePort} from '../../src/util/ports.js'
 import {runCli} from '../helpers/cli.js'
+import {startRegistry, type Registry} from '../helpers/registry.js'
 import {tmp, writeTree} from './helpers.js'
 
 const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p))
@@ -49,26 +49,11 @@ function missing(): string | undefined {
   return absent.length ? `not installed: ${absent.join(', ')} (apt-get install podman docker-registry busybox-static)` : undefined
 }
 
-async function waitForRegistry(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited ${child.exitCode}: ${log()}`)
-    try {
-      const res = await fetch(`${url}/v2/`)
-      if (res.status === 200) return
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`docker-registry did not come up: ${log()}`)
-}
-
 const reason = missing()
 
 describe('real engine: podman build + push to docker-registry', {skip: reason}, () => {
   let root: string
-  let registry: ChildProcess | undefined
-  let registryLog = ''
+  let registry: Registry | undefined
   let registryHost: string
   let env: NodeJS.ProcessEnv
 
@@ -95,21 +80,13 @@ describe('real engine: podman build + push to docker-registry', {skip: reason}, 
     const tar = spawnSync('sh', ['-c', `tar -C '${rootfs}' -c . | podman import - ${BASE_IMAGE}`], {env, encoding: 'utf8'})
     assert.equal(tar.status, 0, `podman import failed: ${tar.stderr}`)
 
-    // registry on a free loopback port, storage in the temp folder
-    const port = await freePort()
-    registryHost = `127.0.0.1:${port}`
-    writeFileSync(path.join(root, 'registry.yml'), `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${root}/registry-data\nhttp:\n  addr: ${registryHost}\n`)
-    registry = spawn('docker-registry', ['serve', path.join(root, 'registry.yml')], {stdio: ['ignore', 'pipe', 'pipe']})
-    registry.stdout!.on('data', (d: Buffer) => { registryLog += d.toString() })
-    registry.stderr!.on('data', (d: Buffer) => { registryLog += d.toString() })
-    await waitForRegistry(`http://${registryHost}`, registry, () => registryLog)
+    // registry on a free loopback port, storage in a temp folder
+    registry = await startRegistry()
+    registryHost = registry.host
   })
 
   after(async () => {
-    if (registry && registry.exitCode === null) {
-      registry.kill('SIGTERM')
-      await new Promise((r) => registry!.once('exit', r))
-    }
+    await registry?.stop()
     if (root) rmSync(root, {recursive: true, force: true})
   })
 

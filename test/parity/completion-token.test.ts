@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {writeFileSync} from 'node:fs'
+import {readFileSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {before, describe, it} from 'node:test'
 
@@ -34,7 +34,9 @@ describe('faas completion', () => {
   it('completes commands, subcommands, aliases and flags for faas and faas-cli', {skip: !haveShell('bash') && 'no bash'}, () => {
     const top = complete('faas', '')
     for (const c of ['build', 'deploy', 'namespace', 'secret', 'store', 'template', 'completion', 'up', 'version']) assert.ok(top.includes(c), c)
-    assert.ok(!top.includes('print-token') && !top.includes('namespaces'), 'hidden commands are not offered')
+    assert.ok(!top.includes('print-token') && !top.includes('namespaces') && !top.includes('bashcompletion'), 'hidden commands are not offered')
+    for (const c of ['chart', 'plugin']) assert.ok(top.includes(c), c)
+    assert.deepEqual(complete('faas', 'secret', 'uns').filter((l) => !l.startsWith('complete ')), ['unseal'])
     assert.ok(top.some((l) => l === 'complete -o default -F _faas_complete faas'))
     assert.ok(top.some((l) => l === 'complete -o default -F _faas_complete faas-cli'))
     assert.deepEqual(complete('faas', 'secret', 'cr').slice(0, 1), ['create'])
@@ -105,5 +107,29 @@ describe('faas print-token (hidden)', () => {
   it('is hidden from the command list', async () => {
     const help = await runCli(['--help'])
     assert.ok(!help.stdout.includes('print-token'))
+  })
+})
+
+describe('faas bashcompletion FILENAME (hidden, deprecated)', () => {
+  it('writes the bash script of "completion --shell bash" to the file (0644), with faas-cli\'s deprecation note', async () => {
+    const cwd = tempDir()
+    const r = await runCli(['bashcompletion', 'faas.bash'], {cwd})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, '')
+    assert.equal(r.stderr, 'Command "bashcompletion" is deprecated, please use the "completion" command\n')
+    const printed = await runCli(['completion', '--shell', 'bash'])
+    assert.equal(readFileSync(path.join(cwd, 'faas.bash'), 'utf8'), printed.stdout)
+    assert.equal(statSync(path.join(cwd, 'faas.bash')).mode & 0o777, 0o644)
+  })
+
+  it('fails with faas-cli\'s messages without a file name or when the file cannot be written', async () => {
+    const none = await runCli(['bashcompletion'])
+    assert.equal(none.code, 1)
+    assert.match(none.stderr, /Error: please provide filename for bash completion\nHint: Or print the script: faas completion --shell bash/)
+    const cwd = tempDir()
+    writeFileSync(path.join(cwd, 'file'), '')
+    const bad = await runCli(['bashcompletion', 'file/inside-a-file.bash'], {cwd})
+    assert.equal(bad.code, 1)
+    assert.match(bad.stderr, /Error: unable to create bash completion file\nHint: .*(ENOTDIR|EEXIST)/)
   })
 })
