@@ -115,7 +115,7 @@ export async function benchLocal(options: LocalBenchOptions = {}): Promise<Figur
     await fs.mkdir(catDir)
     await recordImage({image: 'bench/cat:latest', dir: catDir, digest: 'sha256:cat', run: 'cat', mode: 'classic', environment: {}, builtAt: new Date().toISOString()}, indexPath)
 
-    const gw = await startGatewayProcess({port: 0, dataDir: path.join(work, 'gateway'), imageIndexPath: indexPath, version: 'bench'}, env)
+    const gw = await startGatewayProcess({port: 0, sandbox: process.env.BENCH_SANDBOX, dataDir: path.join(work, 'gateway'), imageIndexPath: indexPath, version: 'bench'}, env)
     children.push(gw.child)
     for (const [service, image] of [['hello', 'bench/hello:latest'], ['cat', 'bench/cat:latest']]) {
       const status = await post(`${gw.url}/system/functions`, {service, image, labels: {}, annotations: {}})

@@ -42,11 +42,16 @@ export const SANDBOX_SECRETS_PATH = '/var/openfaas/secrets'
 /** Sockets through which a process could reach more than it was given. */
 const SENSITIVE_SOCKETS = ['/run/docker.sock', '/run/podman', '/run/containerd', '/run/user', '/run/dbus/system_bus_socket', '/run/snapd.socket']
 
-export async function hostView(opts: {home?: string; path?: string; hide: string[]}): Promise<HostView> {
+/**
+ * What of the host to show: `path` (PATH) entries and the folders of `programs` under the home
+ * folder stay visible (read-only), `hide` is covered.
+ */
+export async function hostView(opts: {home?: string; path?: string; programs?: string[]; hide: string[]}): Promise<HostView> {
   const home = opts.home && path.resolve(opts.home) !== '/' && (await isDir(opts.home)) ? path.resolve(opts.home) : undefined
   const homeExposed = new Set<string>()
   if (home) {
-    for (const entry of (opts.path ?? '').split(path.delimiter)) {
+    const needed = [...(opts.path ?? '').split(path.delimiter), ...(opts.programs ?? []).map((p) => path.dirname(p))]
+    for (const entry of needed) {
       if (!entry || !path.isAbsolute(entry)) continue
       const rel = path.relative(home, path.resolve(entry))
       if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue

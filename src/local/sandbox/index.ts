@@ -4,12 +4,14 @@
  * The watchdog modes never spawn a function themselves; they ask their launcher (launch.ts).
  */
 import {statSync} from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import {FaasError} from '../../errors.js'
 import {findExecutable} from '../../util/executable.js'
 import {bubblewrapArgs, type FunctionBox, type HostView, hostView, probeBubblewrap, SANDBOX_SECRETS_PATH} from './bubblewrap.js'
-import type {Launcher} from './launch.js'
+import {DIRECT_LAUNCHER, type Launcher} from './launch.js'
 import {ProcessLedger} from './process-tree.js'
+import {spawnErrorText, spawnHelpersSetting, SpawnPool} from './spawn-pool.js'
 
 export type SandboxMode = 'auto' | 'bubblewrap' | 'none'
 export const SANDBOX_MODES: readonly SandboxMode[] = ['auto', 'bubblewrap', 'none']
@@ -50,7 +52,8 @@ export async function createSandbox(mode: SandboxMode, opts: SandboxOptions): Pr
     }
     return new Unconfined(ledger, problem)
   }
-  const view = await hostView({home: opts.env.HOME, path: opts.env.PATH, hide: opts.hide})
+  // node itself must be visible inside: the fork-mode helpers run there
+  const view = await hostView({home: opts.env.HOME, path: opts.env.PATH, programs: [process.execPath], hide: opts.hide})
   return new Bubblewrapped(bwrap, view, ledger)
 }
 
@@ -72,7 +75,7 @@ class Unconfined implements Sandbox {
   ) {}
 
   launcher(): Launcher {
-    return {command: (file, args) => ({file, args}), ledger: this.ledger}
+    return {...DIRECT_LAUNCHER, ledger: this.ledger}
   }
 
   secretsPath(hostDir: string): string {
@@ -99,17 +102,35 @@ class Bubblewrapped implements Sandbox {
   launcher(box: FunctionBox): Launcher {
     const options = bubblewrapArgs(this.view, box)
     const found = new Set<string>()
+    const command = (file: string, args: string[], env: Record<string, string>) => {
+      // bwrap would report a missing program or folder in its own words: look for them first,
+      // and let a missing one fail unwrapped (nothing runs), with the watchdog's usual message.
+      if (!isDir(box.dir)) return {file, args}
+      if (!found.has(file)) {
+        if (!programExists(file, env.PATH ?? '', box.dir)) return {file, args}
+        found.add(file)
+      }
+      return {file: this.bwrap, args: [...options, '--', file, ...args]}
+    }
+    let pool: SpawnPool | undefined
+    const setting = spawnHelpersSetting()
     return {
       ledger: this.ledger,
-      command: (file, args, env) => {
-        // bwrap would report a missing program or folder in its own words: look for them first,
-        // and let a missing one fail unwrapped, with the watchdog's usual message.
-        if (!isDir(box.dir)) return {file, args}
-        if (!found.has(file)) {
-          if (!programExists(file, env.PATH ?? '', box.dir)) return {file, args}
-          found.add(file)
-        }
-        return {file: this.bwrap, args: [...options, '--', file, ...args]}
+      command,
+      pool: () => {
+        if (setting === 0) return undefined
+        // helpers inside this replica's sandbox: a call is then a plain spawn in there
+        pool ??= new SpawnPool({
+          size: setting !== undefined && setting > 0 ? setting : Math.min(2, os.availableParallelism?.() ?? os.cpus().length),
+          node: {file: this.bwrap, args: [...options, '--', process.execPath], cwd: box.dir},
+          fallback: (job) => ({...job, ...command(job.file, job.args, job.env)}),
+          precheck: (job) => (isDir(box.dir) ? undefined : spawnErrorText(Object.assign(new Error('missing'), {code: 'ENOENT'}), job.file, box.dir, () => false)),
+        })
+        return pool
+      },
+      close: () => {
+        void pool?.close()
+        pool = undefined
       },
     }
   }

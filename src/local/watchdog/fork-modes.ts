@@ -15,7 +15,7 @@ import {type LogSink, relayLines} from './logs.js'
 import {sendText} from './respond.js'
 import {launch, type Launcher} from '../sandbox/launch.js'
 import {signalTree} from '../sandbox/process-tree.js'
-import {runHere, sharedSpawnPool, spawnErrorText, type SpawnJob, type SpawnResult} from './spawn-pool.js'
+import {runHere, spawnErrorText, type SpawnJob, type SpawnResult} from '../sandbox/spawn-pool.js'
 import type {ErrorStyle, RequestContext} from './types.js'
 
 export interface ForkModeOptions {
@@ -141,10 +141,10 @@ export class ForkMode {
   }
 
   private runBuffered(env: Record<string, string>, input: Buffer, mergeStderr: boolean, res: ServerResponse): Promise<SpawnResult> {
-    const command = this.opts.launcher.command(this.file, this.args, env)
+    const launcher = this.opts.launcher
     const job: SpawnJob = {
-      file: command.file,
-      args: command.args,
+      file: this.file,
+      args: this.args,
       env,
       cwd: this.opts.cwd,
       input,
@@ -152,8 +152,9 @@ export class ForkMode {
       mergeStderr,
       maxOutputBytes: this.opts.config.maxBufferedOutputBytes,
     }
-    const pool = sharedSpawnPool()
-    const running = pool ? pool.run(job) : runHere(job)
+    // a pool's helpers run in the launcher's confinement already; on this thread, the launcher wraps it
+    const pool = launcher.pool()
+    const running = pool ? pool.run(job) : runHere({...job, ...launcher.command(job.file, job.args, env)})
     const kill = () => running.kill()
     this.running.add(kill)
     // The caller went away: don't let the function run on for nobody.

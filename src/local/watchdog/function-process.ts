@@ -11,7 +11,7 @@ import {launch, type Launcher} from '../sandbox/launch.js'
 import {stopTree} from '../sandbox/process-tree.js'
 import {type LogSink, relayLines} from './logs.js'
 import {splitFprocess} from './config.js'
-import {spawnErrorText} from './spawn-pool.js'
+import {spawnErrorText} from '../sandbox/spawn-pool.js'
 
 export interface FunctionProcessOptions {
   fprocess: string

@@ -39,6 +39,7 @@ export class Watchdog {
   private readonly static?: StaticMode
   private readonly errorStyle: ErrorStyle
   private readonly label: string
+  private readonly launcher: Launcher
   private drainWaiters: Array<() => void> = []
   inflight = 0
   accepting = true
@@ -48,6 +49,7 @@ export class Watchdog {
     this.errorStyle = opts.errorStyle ?? 'of-watchdog'
     this.label = opts.label ?? 'function'
     const launcher = opts.launcher ?? DIRECT_LAUNCHER
+    this.launcher = launcher
     const common = {config: opts.config, env: opts.env, cwd: opts.cwd, logs: opts.logs, errorStyle: this.errorStyle, label: this.label, launcher}
     switch (opts.config.mode) {
       case 'http':
@@ -154,6 +156,7 @@ export class Watchdog {
     this.accepting = false
     this.fork?.stopAll()
     await this.http?.stop(graceMs)
+    this.launcher.close()
   }
 }
 

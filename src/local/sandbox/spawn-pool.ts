@@ -175,6 +175,23 @@ function toBuffer(u: Uint8Array | undefined): Buffer {
 
 const IDLE_EXIT_MS = 60_000
 
+export interface SpawnPoolOptions {
+  /** Helpers at most (default: 2 to 4, by the number of CPUs). */
+  size?: number
+  /**
+   * How node is started for a helper (default: this node). A sandboxed function's pool starts its
+   * helpers inside its sandbox, so a call costs a plain spawn there and shares the replica's /tmp,
+   * as calls share a container in OpenFaaS.
+   */
+  node?: {file: string; args: string[]; cwd?: string}
+  /** A job as it runs on the calling thread when no helper can take it (the sandbox wraps it). */
+  fallback?: (job: SpawnJob) => SpawnJob
+  /** A reason to fail the job at once instead of running it (e.g. its folder is gone). */
+  precheck?: (job: SpawnJob) => string | undefined
+}
+
+const HELPER_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=64']
+
 export class SpawnPool {
   private helpers: Helper[] = []
   private readonly callbacks = new Map<number, Callback>()
@@ -182,12 +199,18 @@ export class SpawnPool {
   private broken = false
   private idleTimer?: NodeJS.Timeout
   private rr = 0
+  private readonly size: number
 
-  constructor(private readonly size = Math.max(2, Math.min(4, os.availableParallelism?.() ?? os.cpus().length))) {}
+  constructor(private readonly options: SpawnPoolOptions = {}) {
+    this.size = options.size ?? Math.max(2, Math.min(4, os.availableParallelism?.() ?? os.cpus().length))
+  }
 
   private startHelper(): Helper | undefined {
     try {
-      const proc = spawn(process.execPath, ['--max-semi-space-size=1', '--max-old-space-size=64', '-e', HELPER_SOURCE], {
+      const node = this.options.node ?? {file: process.execPath, args: []}
+      const proc = spawn(node.file, [...node.args, ...HELPER_NODE_FLAGS, '-e', HELPER_SOURCE], {
+        cwd: node.cwd,
+        env: {PATH: process.env.PATH ?? ''},
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
         serialization: 'advanced',
       })
@@ -247,8 +270,13 @@ export class SpawnPool {
   }
 
   run(job: SpawnJob): RunningJob {
+    const refused = this.options.precheck?.(job)
+    if (refused !== undefined) {
+      return {result: Promise.resolve({spawnError: refused, code: null, signal: null, timedOut: false, overflow: false, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0)}), kill: () => {}}
+    }
+    const fallback = () => runHere(this.options.fallback ? this.options.fallback(job) : job)
     const helper = this.pick()
-    if (!helper || !helper.proc.connected) return runHere(job)
+    if (!helper || !helper.proc.connected) return fallback()
     const id = this.nextId++
     const result = new Promise<SpawnResult>((resolve) => this.callbacks.set(id, resolve))
     helper.pending.add(id)
@@ -258,7 +286,7 @@ export class SpawnPool {
       this.callbacks.delete(id)
       helper.pending.delete(id)
       // Could not hand it over: run it here instead.
-      if (cb) void runHere(job).result.then(cb)
+      if (cb) void fallback().result.then(cb)
     })
     return {
       result,
@@ -290,10 +318,15 @@ export function runHere(job: SpawnJob): RunningJob {
 
 let shared: SpawnPool | undefined
 
-/** One pool per process, created on first use. `FAAS_SPAWN_HELPERS=0` runs jobs on the calling thread. */
+/** `FAAS_SPAWN_HELPERS=0` runs jobs on the calling thread; a number sets the helpers per pool. */
+export function spawnHelpersSetting(): number | undefined {
+  return process.env.FAAS_SPAWN_HELPERS === undefined ? undefined : Number(process.env.FAAS_SPAWN_HELPERS)
+}
+
+/** The pool of unconfined processes: one per process, created on first use. */
 export function sharedSpawnPool(): SpawnPool | undefined {
-  if (process.env.FAAS_SPAWN_HELPERS === '0') return undefined
-  const size = Number(process.env.FAAS_SPAWN_HELPERS)
-  shared ??= Number.isInteger(size) && size > 0 ? new SpawnPool(size) : new SpawnPool()
+  const setting = spawnHelpersSetting()
+  if (setting === 0) return undefined
+  shared ??= new SpawnPool(setting !== undefined && Number.isInteger(setting) && setting > 0 ? {size: setting} : {})
   return shared
 }
