@@ -115,12 +115,17 @@ export async function benchLocal(options: LocalBenchOptions = {}): Promise<Figur
     await fs.mkdir(catDir)
     await recordImage({image: 'bench/cat:latest', dir: catDir, digest: 'sha256:cat', run: 'cat', mode: 'classic', environment: {}, builtAt: new Date().toISOString()}, indexPath)
 
-    const gw = await startGatewayProcess({port: 0, sandbox: process.env.BENCH_SANDBOX, dataDir: path.join(work, 'gateway'), imageIndexPath: indexPath, version: 'bench'}, env)
+    // the gateway as users get it (sandbox auto: bubblewrap where it works), and one without a
+    // sandbox, for the cost of the sandbox on fork-per-call functions
+    const gw = await startGatewayProcess({port: 0, dataDir: path.join(work, 'gateway'), imageIndexPath: indexPath, version: 'bench'}, env)
     children.push(gw.child)
     for (const [service, image] of [['hello', 'bench/hello:latest'], ['cat', 'bench/cat:latest']]) {
       const status = await post(`${gw.url}/system/functions`, {service, image, labels: {}, annotations: {}})
       if (status !== 202) throw new Error(`deploy ${service}: ${status}`)
     }
+    const bare = await startGatewayProcess({port: 0, sandbox: 'none', dataDir: path.join(work, 'gateway-bare'), imageIndexPath: indexPath, version: 'bench'}, env)
+    children.push(bare.child)
+    if ((await post(`${bare.url}/system/functions`, {service: 'cat', image: 'bench/cat:latest', labels: {}, annotations: {}})) !== 202) throw new Error('deploy cat (no sandbox)')
 
     const directPort = await freePort()
     const direct = spawn(process.execPath, ['index.js'], {cwd: fnDir, env: {...process.env, http_port: String(directPort)}, stdio: 'ignore'})
@@ -149,9 +154,19 @@ export async function benchLocal(options: LocalBenchOptions = {}): Promise<Figur
     log(`  gateway ${g.rps.toFixed(0)} req/s (halves ${halves.map((h) => h.gateway.requests.average.toFixed(0)).join(', ')}; failed ${g.failed}) = ${ratio.toFixed(2)}x`)
     direct.kill()
 
-    log(`fork mode (classic, cat): ${duration}s at 16 connections through the gateway`)
-    const f = await cannon({url: `${gw.url}/function/cat`, connections: 16, duration, method: 'POST', body: 'hello'})
-    log(`  ${f.requests.average.toFixed(0)} req/s (p99 ${f.latency.p99} ms, non2xx ${f.non2xx}, errors ${f.errors})`)
+    log(`fork mode (classic, cat): ${duration}s at 16 connections, default gateway and no sandbox, alternating halves`)
+    const forkHalves: Array<{boxed: CannonResult; bare: CannonResult}> = []
+    await cannon({url: `${gw.url}/function/cat`, connections: 16, duration: 1, method: 'POST', body: 'hello'})
+    await cannon({url: `${bare.url}/function/cat`, connections: 16, duration: 1, method: 'POST', body: 'hello'})
+    for (let i = 0; i < 2; i++) {
+      const boxed = await cannon({url: `${gw.url}/function/cat`, connections: 16, duration: duration / 2, method: 'POST', body: 'hello'})
+      const bareRun = await cannon({url: `${bare.url}/function/cat`, connections: 16, duration: duration / 2, method: 'POST', body: 'hello'})
+      forkHalves.push({boxed, bare: bareRun})
+    }
+    const forkRate = (side: 'boxed' | 'bare') => forkHalves.reduce((n, h) => n + h[side].requests.total, 0) / duration
+    const forkFailed = forkHalves.reduce((n, h) => n + h.boxed.non2xx + h.boxed.errors + h.bare.non2xx + h.bare.errors, 0)
+    const f = {rate: forkRate('boxed'), bare: forkRate('bare')}
+    log(`  sandbox auto ${f.rate.toFixed(0)} req/s, no sandbox ${f.bare.toFixed(0)} req/s (failed ${forkFailed})`)
 
     await new Promise((r) => setTimeout(r, 500))
     const rssBefore = await rssBytes(gw.child.pid!)
@@ -167,7 +182,9 @@ export async function benchLocal(options: LocalBenchOptions = {}): Promise<Figur
       {name: `local: node20 direct, ${connections} conns`, value: Math.round(d.rps), unit: 'req/s'},
       {name: `local: node20 via embedded gateway, ${connections} conns`, value: Math.round(g.rps), unit: 'req/s'},
       {name: 'local: gateway / direct throughput', value: Number(ratio.toFixed(3)), unit: 'x', target: '>= 0.25x', ok: ratio >= 0.25 && g.failed === 0},
-      {name: 'local: fork-per-call (classic, cat) via gateway', value: Math.round(f.requests.average), unit: 'req/s', target: '>= 500', ok: f.requests.average >= 500 && f.non2xx + f.errors === 0},
+      {name: 'local: fork-per-call (classic, cat) via gateway', value: Math.round(f.rate), unit: 'req/s', target: '>= 500', ok: f.rate >= 500 && forkFailed === 0},
+      {name: 'local: fork-per-call, same gateway without a sandbox', value: Math.round(f.bare), unit: 'req/s'},
+      {name: 'local: fork-per-call, sandbox / no sandbox', value: Number((f.rate / f.bare).toFixed(3)), unit: 'x'},
       {name: `local: soak ${soakS}s at ${soakConnections} conns, failed requests`, value: failed, unit: 'req', target: '== 0', ok: failed === 0},
       {name: `local: soak ${soakS}s, gateway RSS growth`, value: Number(growthMB.toFixed(1)), unit: 'MB', target: '< 20', ok: growthMB < 20},
     ]

@@ -6,43 +6,12 @@
  * took 2,000 × 250 KB; an over-long JSON body was read to its end before the 413.
  */
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
 import net from 'node:net'
 import {after, before, describe, test} from 'node:test'
 import {request, waitFor} from '../local/helpers.js'
-import {deploy, memoryOf, registerImage, startTestGateway, type TestGateway} from './helpers.js'
+import {deploy, floodConnections, halfOpen, memoryOf, registerImage, startTestGateway, timedHealthz, type TestGateway} from './helpers.js'
 
 const MiB = 1024 * 1024
-
-/** Opens `n` connections that send half a request and then nothing; resolves once all are open. */
-async function halfOpen(url: string, n: number): Promise<{sockets: net.Socket[]; closedByServer: () => number}> {
-  const {hostname, port} = new URL(url)
-  let closed = 0
-  const sockets: net.Socket[] = []
-  for (let i = 0; i < n; i += 200) {
-    await Promise.all(
-      Array.from({length: Math.min(200, n - i)}, () => new Promise<void>((resolve) => {
-        const s = net.connect(Number(port), hostname, () => {
-          s.write(`GET /healthz HTTP/1.1\r\nHost: ${hostname}\r\nX-Slow: `)
-          resolve()
-        })
-        s.on('error', () => resolve())
-        // read what the server sends (its 408), so its closing is seen here
-        s.resume()
-        s.on('close', () => closed++)
-        sockets.push(s)
-      })),
-    )
-  }
-  return {sockets, closedByServer: () => closed}
-}
-
-async function timedHealthz(url: string): Promise<number> {
-  const t0 = performance.now()
-  const r = await request(`${url}/healthz`, {timeoutMs: 5000})
-  assert.equal(r.status, 200)
-  return performance.now() - t0
-}
 
 describe('connections', () => {
   let gw: TestGateway
@@ -66,37 +35,19 @@ describe('connections', () => {
   })
 
   test('20,000 such connections do not stop other callers (the oldest waiting ones make room)', async () => {
-    // two attacker processes (each holds its own 10,000 sockets), so this process keeps its descriptors
-    const attacker = `
-      const net = require('node:net')
-      const [port, n] = [Number(process.argv[1]), Number(process.argv[2])]
-      let open = 0, i = 0
-      const next = () => {
-        if (i >= n) return
-        i++
-        const s = net.connect(port, '127.0.0.1', () => { s.write('GET / HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nX: '); if (++open % 1000 === 0) process.stdout.write(open + '\\n'); next() })
-        s.on('error', () => next())
-        s.on('close', () => {})
-      }
-      for (let k = 0; k < 50; k++) next()
-      setInterval(() => {}, 1000)
-    `
-    const port = new URL(gw.url).port
-    const procs = [0, 1].map(() => spawn(process.execPath, ['-e', attacker, port, '10000'], {stdio: ['ignore', 'pipe', 'inherit']}))
-    const opened = procs.map(() => 0)
-    procs.forEach((p, k) => p.stdout!.on('data', (c: Buffer) => (opened[k] = Math.max(opened[k], ...String(c).trim().split('\n').map(Number)))))
+    const flood = await floodConnections(gw.url, 20_000)
     try {
       const slowest: number[] = []
       await waitFor(async () => {
         slowest.push(await timedHealthz(gw.url))
-        return opened[0] + opened[1] >= 20_000
+        return flood.opened() >= 20_000
       }, 60_000, '20,000 connections opened')
       for (let i = 0; i < 5; i++) slowest.push(await timedHealthz(gw.url))
       const list = await gw.system('GET', '/system/functions')
       assert.equal(list.status, 200, 'an API call goes through too')
       assert.ok(Math.max(...slowest) < 2000, `every /healthz answered (slowest ${Math.max(...slowest).toFixed(0)} ms)`)
     } finally {
-      for (const p of procs) p.kill('SIGKILL')
+      flood.stop()
     }
   })
 

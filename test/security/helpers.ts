@@ -3,7 +3,10 @@
  * user starts it), its credentials as the local CLI finds them, requests as an attacker sends
  * them, and the processes a function left behind.
  */
+import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
 import fs from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import {type Background, cleanEnv, startInBackground, tempDir} from '../helpers/cli.js'
 import {registerTestImage, request, type Reply} from '../local/helpers.js'
@@ -97,4 +100,61 @@ export function memoryOf(pid: number): {rss: number; peak: number} {
 /** True when bubblewrap is installed (CI installs it; the sandbox tests need it). */
 export function bubblewrapInstalled(): boolean {
   return (process.env.PATH ?? '').split(':').some((d) => d && fs.existsSync(path.join(d, 'bwrap')))
+}
+
+/** Opens `n` connections that send half a request and then nothing; resolves once all are open. */
+export async function halfOpen(url: string, n: number): Promise<{sockets: net.Socket[]; closedByServer: () => number}> {
+  const {hostname, port} = new URL(url)
+  let closed = 0
+  const sockets: net.Socket[] = []
+  for (let i = 0; i < n; i += 200) {
+    await Promise.all(
+      Array.from({length: Math.min(200, n - i)}, () => new Promise<void>((resolve) => {
+        const s = net.connect(Number(port), hostname, () => {
+          s.write(`GET /healthz HTTP/1.1\r\nHost: ${hostname}\r\nX-Slow: `)
+          resolve()
+        })
+        s.on('error', () => resolve())
+        // read what the server sends (its 408), so its closing is seen here
+        s.resume()
+        s.on('close', () => closed++)
+        sockets.push(s)
+      })),
+    )
+  }
+  return {sockets, closedByServer: () => closed}
+}
+
+/** GET /healthz on a new connection; resolves with the time it took (ms). */
+export async function timedHealthz(url: string): Promise<number> {
+  const t0 = performance.now()
+  const r = await request(`${url}/healthz`, {timeoutMs: 5000})
+  assert.equal(r.status, 200)
+  return performance.now() - t0
+}
+
+/**
+ * Opens `n` connections that send half a request and stay, from two attacker processes (each
+ * holding its own sockets, so the caller keeps its descriptors). `opened()` counts those opened.
+ */
+export async function floodConnections(url: string, n: number): Promise<{opened: () => number; stop: () => void}> {
+  const attacker = `
+    const net = require('node:net')
+    const [port, n] = [Number(process.argv[1]), Number(process.argv[2])]
+    let open = 0, i = 0
+    const next = () => {
+      if (i >= n) return
+      i++
+      const s = net.connect(port, '127.0.0.1', () => { s.write('GET / HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nX: '); if (++open % 1000 === 0) process.stdout.write(open + '\\n'); next() })
+      s.on('error', () => next())
+    }
+    for (let k = 0; k < 50; k++) next()
+    setInterval(() => {}, 1000)
+  `
+  const port = new URL(url).port
+  const half = Math.ceil(n / 2)
+  const procs = [0, 1].map(() => spawn(process.execPath, ['-e', attacker, port, String(half)], {stdio: ['ignore', 'pipe', 'inherit']}))
+  const opened = procs.map(() => 0)
+  procs.forEach((p, k) => p.stdout!.on('data', (c: Buffer) => (opened[k] = Math.max(opened[k], ...String(c).trim().split('\n').map(Number)))))
+  return {opened: () => opened[0] + opened[1], stop: () => procs.forEach((p) => p.kill('SIGKILL'))}
 }
