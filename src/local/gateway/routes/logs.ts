@@ -48,7 +48,8 @@ export function logsRoute(r: SystemRequest, ctx: RouteContext): void {
     return
   }
   res.flushHeaders()
-  const limit = ctx.limits.logFollowerBufferBytes
+  // what waits unread beyond the backlog (itself bounded by the log store) is what counts
+  const limit = ctx.limits.logFollowerBufferBytes + Buffer.byteLength(backlog)
   const unsubscribe = fn.logs.subscribe((e) => {
     if (instance && e.instance !== instance) return
     if (res.writableLength > limit) {
