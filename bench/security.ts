@@ -7,9 +7,8 @@
  *  - a log follower that never reads while a function writes 60 MB: gateway RSS growth (< 50 MB).
  * Run directly: node dist/bench/security.js
  */
-import net from 'node:net'
 import {request} from '../test/local/helpers.js'
-import {deploy, floodConnections, halfOpen, memoryOf, registerImage, startTestGateway, timedHealthz} from '../test/security/helpers.js'
+import {deploy, floodConnections, halfOpen, memoryOf, registerImage, startTestGateway, timedHealthz, unreadLogFollower} from '../test/security/helpers.js'
 import {type Figure, median} from './util.js'
 
 const MiB = 1024 * 1024
@@ -56,13 +55,7 @@ export async function benchSecurity(): Promise<Figure[]> {
     await registerImage(gw, 'loud:latest', {mode: 'http', run: `${process.execPath} upstream.cjs`, port_env: 'http_port'})
     if ((await deploy(gw, 'loud', 'loud:latest')).status !== 202) throw new Error('deploy failed')
     await request(`${gw.url}/function/loud/status/200`)
-    const {hostname, port} = new URL(gw.url)
-    const follower = net.connect(Number(port), hostname, () => {
-      follower.write(`GET /system/logs?name=loud&follow=true&tail=0 HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: ${gw.auth.Authorization}\r\n\r\n`)
-    })
-    follower.pause()
-    follower.on('error', () => {})
-    await new Promise((r) => setTimeout(r, 300))
+    const follower = await unreadLogFollower(gw, 'loud')
     const before = memoryOf(gw.child.pid!)
     for (let i = 0; i < 60; i++) await request(`${gw.url}/function/loud/flood/1000`)
     const grew = memoryOf(gw.child.pid!).peak - before.rss

@@ -66,3 +66,12 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_DATA_HOME || path.join(env.HOME || env.USERPROFILE || '/tmp', '.local', 'share')
   return path.join(base, 'faas')
 }
+
+/** True when `p` is a folder (following links); false when it is missing or anything else. */
+export async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await nodeFs.promises.stat(p)).isDirectory()
+  } catch {
+    return false
+  }
+}

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import net from 'node:net'
 import {after, before, describe, test} from 'node:test'
 import {request, waitFor} from '../local/helpers.js'
-import {deploy, floodConnections, halfOpen, memoryOf, registerImage, startTestGateway, timedHealthz, type TestGateway} from './helpers.js'
+import {deploy, floodConnections, halfOpen, memoryOf, registerImage, startTestGateway, timedHealthz, type TestGateway, unreadLogFollower} from './helpers.js'
 
 const MiB = 1024 * 1024
 
@@ -86,13 +86,7 @@ describe('buffers and queues', () => {
   after(() => gw.stop())
 
   test('a log follower that never reads while the function writes 60 MB: the gateway grows < 50 MB and drops it', async () => {
-    const {hostname, port} = new URL(gw.url)
-    const follower = net.connect(Number(port), hostname, () => {
-      follower.write(`GET /system/logs?name=loud&follow=true&tail=0 HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: ${gw.auth.Authorization}\r\n\r\n`)
-    })
-    follower.pause()
-    follower.on('error', () => {})
-    await new Promise((r) => setTimeout(r, 300))
+    const follower = await unreadLogFollower(gw, 'loud')
     const before = memoryOf(gw.child.pid!)
     // 60 requests × 1 MB of log lines each (1,000 lines of 1 KB)
     for (let i = 0; i < 60; i++) {

@@ -158,3 +158,15 @@ export async function floodConnections(url: string, n: number): Promise<{opened:
   procs.forEach((p, k) => p.stdout!.on('data', (c: Buffer) => (opened[k] = Math.max(opened[k], ...String(c).trim().split('\n').map(Number)))))
   return {opened: () => opened[0] + opened[1], stop: () => procs.forEach((p) => p.kill('SIGKILL'))}
 }
+
+/** Follows a function's logs and never reads (a paused socket); resolves once the request is sent. */
+export async function unreadLogFollower(gw: TestGateway, fn: string): Promise<net.Socket> {
+  const {hostname, port} = new URL(gw.url)
+  const follower = net.connect(Number(port), hostname, () => {
+    follower.write(`GET /system/logs?name=${fn}&follow=true&tail=0 HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: ${gw.auth.Authorization}\r\n\r\n`)
+  })
+  follower.pause()
+  follower.on('error', () => {})
+  await new Promise((r) => setTimeout(r, 300))
+  return follower
+}

@@ -4,7 +4,7 @@
  * The API routes parse and check requests, then call this; changes run one at a time.
  * Names reaching it have been checked (names.ts); a state file is checked the same way on load.
  */
-import {promises as fs} from 'node:fs'
+import {isDirectory as isDir} from '../../fsutil.js'
 import type {FunctionDeployment, FunctionNamespace} from '../../gateway/types.js'
 import {type ImageIndexEntry, lookupImage} from '../image-index.js'
 import type {Sandbox} from '../sandbox/index.js'
@@ -12,6 +12,7 @@ import {readWatchdogConfig} from '../watchdog/config.js'
 import {DEFAULT_NAMESPACE, FunctionRuntime, type RuntimeSettings} from './function-runtime.js'
 import {HttpError} from './http.js'
 import {type GatewayState, StateStore, type StoredFunction} from './state.js'
+
 
 /** Replicas at most per function on one machine. */
 export const MAX_REPLICAS = 100
@@ -283,12 +284,4 @@ function cleanResources(r: Record<string, string | undefined> | undefined): Reco
   const out: Record<string, string> = {}
   for (const [k, v] of Object.entries(r)) if (v) out[k] = v
   return out
-}
-
-async function isDir(p: string): Promise<boolean> {
-  try {
-    return (await fs.stat(p)).isDirectory()
-  } catch {
-    return false
-  }
 }

@@ -14,6 +14,7 @@
 import {spawn} from 'node:child_process'
 import {promises as fs} from 'node:fs'
 import path from 'node:path'
+import {isDirectory as isDir} from '../../fsutil.js'
 
 /** What of the host the sandbox shows or hides; computed once per gateway. */
 export interface HostView {
@@ -120,12 +121,4 @@ export function probeBubblewrap(bwrap: string): Promise<string | undefined> {
       resolve(code === 0 ? undefined : err.trim().split('\n')[0] || `exit code ${code}`)
     })
   })
-}
-
-async function isDir(p: string): Promise<boolean> {
-  try {
-    return (await fs.stat(p)).isDirectory()
-  } catch {
-    return false
-  }
 }
