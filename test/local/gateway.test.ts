@@ -424,7 +424,8 @@ test('a function whose build folder vanished says so', async () => {
   fs.rmSync(dir, {recursive: true, force: true})
   const r = await request(`${gw.url}/function/vanish`, {method: 'POST', body: 'x'})
   assert.equal(r.status, 500)
-  assert.match(r.text, /the working directory .* does not exist/)
+  assert.match(r.text, /the function's working directory does not exist/)
+  assert.ok(!r.text.includes(dir), 'no host path in the answer')
 })
 
 test('--basic-auth without a password generates one and keeps it (0600) in the data dir', async () => {

@@ -54,7 +54,7 @@ export interface RunningJob {
  * (see runJob).
  */
 export function spawnErrorText(err: NodeJS.ErrnoException, file: string, cwd: string | undefined, dirExists: (p: string) => boolean): string {
-  if (err.code === 'ENOENT' && cwd && !dirExists(cwd)) return `the working directory ${cwd} does not exist (was the build removed?)`
+  if (err.code === 'ENOENT' && cwd && !dirExists(cwd)) return `the function's working directory does not exist (was its build removed?)`
   return err.code === 'ENOENT' ? `exec: "${file}": executable file not found in $PATH` : err.message
 }
 
