@@ -79,12 +79,13 @@ function parseStore(text: string, source: string): FunctionStore {
 export async function loadFunctionStore(options: LoadStoreOptions = {}): Promise<{store: FunctionStore; source: string}> {
   const source = storeSource(options.url, options.env)
   if (/^https?:\/\//i.test(source)) {
-    const {GatewayClient} = await import('../gateway/client.js')
+    const [{AnswerTooLargeError, GatewayClient}, {MAX_INDEX_BYTES}] = await Promise.all([import('../gateway/client.js'), import('../util/limits.js')])
     const client = new GatewayClient({gateway: new URL(source).origin, tlsNoVerify: options.tlsNoVerify, userAgent: options.userAgent, env: options.env})
     let res
     try {
-      res = await client.request('GET', '', {url: source, withAuth: false, timeoutMs: options.timeoutMs ?? 60_000, followRedirect: true})
+      res = await client.request('GET', '', {url: source, withAuth: false, timeoutMs: options.timeoutMs ?? 60_000, followRedirect: true, maxBytes: MAX_INDEX_BYTES})
     } catch (error) {
+      if (error instanceof AnswerTooLargeError) throw error
       throw new FaasError(`Cannot connect to OpenFaaS store at URL: ${source}`, {hint: `${(error as Error).message}. Leave out --url (and OPENFAAS_STORE) to use the index shipped with faas.`})
     }
     if (res.status !== 200) {
