@@ -22,6 +22,31 @@ export function parseJsonBody<T>(res: GatewayResponse, what: string): T {
   }
 }
 
+/**
+ * The items of a list that are objects with a string `name`. `null`, numbers, strings and
+ * nameless objects among them (a broken or hostile gateway or index) are skipped, so one bad
+ * item cannot break the listing of the others.
+ */
+export function namedItems<T extends {name: string}>(list: readonly unknown[]): T[] {
+  return list.filter((item): item is T => typeof item === 'object' && item !== null && !Array.isArray(item) && typeof (item as {name?: unknown}).name === 'string')
+}
+
+/** A list answer (`null` is an empty list); a one-line error when it is not a list at all. */
+export function parseListBody(res: GatewayResponse, what: string): unknown[] {
+  const list = parseJsonBody<unknown>(res, what) ?? []
+  if (!Array.isArray(list)) throw new FaasError(`the gateway answered ${what} with something that is not a list`, {hint: 'Is --gateway really an OpenFaaS gateway?'})
+  return list
+}
+
+/** A one-object answer (one function, one namespace); a one-line error for anything else. */
+export function parseObjectBody<T>(res: GatewayResponse, what: string): T {
+  const value = parseJsonBody<unknown>(res, what)
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new FaasError(`the gateway sent ${value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`} for ${what}, not an object`, {hint: 'Is --gateway really an OpenFaaS gateway?'})
+  }
+  return value as T
+}
+
 /** Throws faas-cli's error for any status outside `ok`. */
 export function expectStatus(res: GatewayResponse, ok: readonly number[] = [200]): void {
   if (!ok.includes(res.status)) throw unexpectedStatus(res)

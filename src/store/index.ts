@@ -8,6 +8,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {FaasError} from '../errors.js'
+import {namedItems} from '../gateway/http.js'
 import {packageRoot} from '../util/package-root.js'
 
 export interface StoreFunction {
@@ -73,7 +74,13 @@ function parseStore(text: string, source: string): FunctionStore {
   if (!store || !Array.isArray(store.functions)) {
     throw new FaasError(`the function store at ${source} has no "functions" list`, {hint: 'Check --url / OPENFAAS_STORE: it must point at a functions.json index.'})
   }
-  return store
+  // entries that are not objects with a name are skipped; the texts shown are made text
+  const functions = namedItems<StoreFunction>(store.functions).map((f) => {
+    const out = {...f}
+    for (const key of ['title', 'author', 'description'] as const) if (out[key] !== undefined && out[key] !== null && typeof out[key] !== 'string') out[key] = String(out[key])
+    return out
+  })
+  return {...store, functions}
 }
 
 export async function loadFunctionStore(options: LoadStoreOptions = {}): Promise<{store: FunctionStore; source: string}> {
