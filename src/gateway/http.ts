@@ -2,12 +2,20 @@
  * Small helpers every gateway service shares: status checks, JSON bodies that may be malformed,
  * and faas-cli's `name.namespace` display form.
  */
+import {STATUS_CODES} from 'node:http'
+
 import {FaasError} from '../errors.js'
+import {printable} from '../ui/escape.js'
 import type {GatewayResponse} from './client.js'
 import {oneLine, unexpectedStatus} from './client.js'
 
 export function isSuccess(status: number): boolean {
   return status >= 200 && status < 300
+}
+
+/** `201 Created`: the status and its reason phrase (the gateway's own, escaped, else the standard one), for people. */
+export function statusLine(res: GatewayResponse): string {
+  return `${res.status} ${printable(res.statusText) || STATUS_CODES[res.status] || ''}`.trim()
 }
 
 /** The answer's JSON, or a one-line error saying the gateway sent something else. */

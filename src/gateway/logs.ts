@@ -13,6 +13,7 @@ import {once} from 'node:events'
 import {StringDecoder} from 'node:string_decoder'
 
 import {FaasError, isFaasError} from '../errors.js'
+import {printable} from '../ui/escape.js'
 import {MAX_LOG_LINE_BYTES, formatBytes, readPrefix} from '../util/limits.js'
 import type {GatewayClient} from './client.js'
 import {isUnreachable, oneLine, unexpectedStatus} from './client.js'
@@ -83,7 +84,11 @@ function trimNewlines(text: string): string {
   return end === text.length ? text : text.slice(0, end)
 }
 
-/** The function that renders one message as one output line (with its newline). */
+/**
+ * The function that renders one message as one output line (with its newline). The name and
+ * instance come from the gateway and are escaped (ui/escape.ts); the text is the function's own
+ * output and is passed on as it is, as `docker logs` and `kubectl logs` do (colours included).
+ */
 export function logFormatter(options: LogFormatOptions): (msg: LogMessage) => string {
   const fmt = options.timeFormat ? timeFormatter(options.timeFormat) : undefined
   if (options.output === 'json') {
@@ -99,8 +104,8 @@ export function logFormatter(options: LogFormatOptions): (msg: LogMessage) => st
     return (msg) => {
       let line = ''
       if (fmt && msg.timestamp) line += `timestamp="${fmt(msg.timestamp)}" `
-      if (withName) line += `name="${msg.name}" `
-      if (withInstance) line += `instance="${msg.instance}" `
+      if (withName) line += `name="${printable(String(msg.name))}" `
+      if (withInstance) line += `instance="${printable(String(msg.instance))}" `
       return `${line}text="${trimNewlines(String(msg.text ?? ''))}" \n`
     }
   }
@@ -108,8 +113,8 @@ export function logFormatter(options: LogFormatOptions): (msg: LogMessage) => st
   return (msg) => {
     let line = ''
     if (fmt && msg.timestamp) line += fmt(msg.timestamp) + ' '
-    if (withName) line += msg.name + ' '
-    if (withInstance) line += `(${msg.instance}) `
+    if (withName) line += printable(String(msg.name)) + ' '
+    if (withInstance) line += `(${printable(String(msg.instance))}) `
     return line + trimNewlines(String(msg.text ?? '')) + '\n'
   }
 }

@@ -3,6 +3,7 @@
  * `openfaas: "1"` marker label and annotation that the provider requires on namespaces it manages.
  */
 import {FaasError} from '../errors.js'
+import {printable} from '../ui/escape.js'
 import type {GatewayClient, GatewayResponse} from './client.js'
 import {oneLine, statusHint} from './client.js'
 import {parseListBody, parseObjectBody} from './http.js'
@@ -68,19 +69,19 @@ export async function removeNamespace(client: GatewayClient, name: string): Prom
   if (![200, 201, 202, 204].includes(res.status)) throw failure(res, `remove namespace ${name}`)
 }
 
-/** `namespace get` text: labels/annotations beyond the marker. */
+/** `namespace get` text: labels/annotations beyond the marker (gateway text escaped). */
 export function renderNamespace(ns: FunctionNamespace): string {
-  let out = `Name: ${ns.name}\n`
+  let out = `Name: ${printable(String(ns.name))}\n`
   for (const [title, map] of [['Labels', ns.labels], ['Annotations', ns.annotations]] as const) {
     const keys = Object.keys(map ?? {}).sort()
     if (keys.length > 1) {
       out += `${title}:\n`
-      for (const k of keys) out += `  ${k}: ${map![k]}\n`
+      for (const k of keys) out += `  ${printable(k)}: ${printable(String(map![k]))}\n`
     }
   }
   return out
 }
 
 export function renderNamespaceList(list: readonly string[]): string {
-  return `Namespaces:\n${list.map((n) => ` - ${n}\n`).join('')}`
+  return `Namespaces:\n${list.map((n) => ` - ${printable(n)}\n`).join('')}`
 }

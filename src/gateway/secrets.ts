@@ -5,13 +5,12 @@
  */
 import {randomBytes} from 'node:crypto'
 import {promises as fs} from 'node:fs'
-import {STATUS_CODES} from 'node:http'
 import path from 'node:path'
 
 import {FaasError} from '../errors.js'
-import type {GatewayClient, GatewayResponse} from './client.js'
+import type {GatewayClient} from './client.js'
 import {unexpectedStatus} from './client.js'
-import {namedItems, namespaceQuery, parseListBody, qualifiedName} from './http.js'
+import {namedItems, namespaceQuery, parseListBody, qualifiedName, statusLine} from './http.js'
 import type {Secret} from './types.js'
 
 export const SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
@@ -64,9 +63,6 @@ export async function readSecretValue(input: {literal?: string; file?: string; t
   return {value, rawValue}
 }
 
-function statusLine(res: GatewayResponse): string {
-  return `${res.status} ${res.statusText || STATUS_CODES[res.status] || ''}`.trim()
-}
 
 function body(name: string, namespace: string | undefined, value?: SecretValue): Secret {
   const out: Secret = {name}

@@ -11,6 +11,7 @@ import path from 'node:path'
 
 import {FaasError, errorMessage} from '../errors.js'
 import {writeFileAtomicSync} from '../fsutil.js'
+import {printableLines} from '../ui/escape.js'
 import {loadYaml} from '../util/yaml.js'
 import {FUNCTION_NAME, assertTemplateName} from './names.js'
 import type {ResolvedTemplate, TemplateOrigin} from './resolve-local.js'
@@ -277,7 +278,8 @@ export async function createFunction(req: NewFunctionRequest): Promise<NewFuncti
 export function renderNewResult(result: NewFunctionResult, quiet: boolean): string {
   let text = `Folder: ${result.handlerDir} created.\n\nFunction created in folder: ${result.handlerDir}\n`
   text += `Stack file ${result.appended ? 'updated' : 'written'}: ${result.stackFile}\n`
-  if (!quiet && result.welcomeMessage) text += `\nNotes:\n${result.welcomeMessage.replace(/\n*$/, '\n')}`
+  // the welcome message comes from the template's repository: escaped like any remote text
+  if (!quiet && result.welcomeMessage) text += `\nNotes:\n${printableLines(result.welcomeMessage).replace(/\n*$/, '\n')}`
   return text
 }
 

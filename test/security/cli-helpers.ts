@@ -10,6 +10,8 @@ export const MiB = 1024 * 1024
 
 export interface HostileRoute {
   status?: number
+  /** The reason phrase after the status code (latin1 on the wire). */
+  statusText?: string
   headers?: Record<string, string>
   /** A fixed body (JSON-encoded when not a string). */
   body?: unknown
@@ -44,7 +46,8 @@ export async function startHostileServer(routes: Record<string, HostileRoute>): 
     }
     if (!route.flood) {
       const body = typeof route.body === 'string' ? route.body : JSON.stringify(route.body ?? null)
-      res.writeHead(route.status ?? 200, {'content-type': 'application/json', ...route.headers})
+      if (route.statusText) res.writeHead(route.status ?? 200, route.statusText, {'content-type': 'application/json', ...route.headers})
+      else res.writeHead(route.status ?? 200, {'content-type': 'application/json', ...route.headers})
       res.end(body)
       return
     }
