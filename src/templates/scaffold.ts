@@ -15,7 +15,7 @@ import {printableLines} from '../ui/escape.js'
 import {loadYaml} from '../util/yaml.js'
 import {FUNCTION_NAME, assertTemplateName} from './names.js'
 import type {ResolvedTemplate, TemplateOrigin} from './resolve-local.js'
-import {copyTreeIntoSync, uniqueSuffix} from './safety.js'
+import {assertRealInside, copyTreeIntoSync, uniqueSuffix} from './safety.js'
 
 export interface Resources {
   memoryLimit?: string
@@ -243,7 +243,9 @@ export async function createFunction(req: NewFunctionRequest): Promise<NewFuncti
       if (existsSync(sample) && statSync(sample).isDirectory()) {
         const prefix = `${template.spec.handler_folder.replace(/\/+$/, '')}/`
         const known = template.entries?.filter((e) => e.rel.startsWith(prefix)).map((e) => ({...e, rel: e.rel.slice(prefix.length)}))
-        copyTreeIntoSync(sample, staging, staging, `template/${req.lang}/${template.spec.handler_folder}`, known)
+        const label = `template/${req.lang}/${template.spec.handler_folder}`
+        if (!known) assertRealInside(sample, template.dir, label, `template/${req.lang}`)
+        copyTreeIntoSync(sample, staging, label, known)
       }
       chmodSync(staging, 0o700)
       renameSync(staging, handlerDir)
