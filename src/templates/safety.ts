@@ -12,6 +12,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import {FaasError} from '../errors.js'
+import {isInside} from '../fsutil.js'
 import {judgeLink, linkProblem} from './links.js'
 
 export class UnsafeTemplateError extends FaasError {
@@ -31,11 +32,7 @@ export function uniqueSuffix(): string {
   return `${process.pid.toString(36)}${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`
 }
 
-/** True when `target` is `root` or inside it (both absolute). */
-export function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target)
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
-}
+export {isInside}
 
 /**
  * Throws unless the folder `dir` really is inside `root` once every link on the way is followed
