@@ -203,8 +203,8 @@ export class GatewayClient {
 
   /**
    * GET `url` into the file `dest`, at most `maxBytes` (template tarballs): an AnswerTooLargeError
-   * past that, a FaasError for any status but 200. Redirects are followed (GitHub's archive
-   * links redirect to codeload).
+   * past that, a FaasError for any status but 200, and no partial file left behind. Redirects are
+   * followed (GitHub's archive links redirect to codeload).
    */
   async download(url: string, dest: string, maxBytes: number, timeoutMs = 300_000): Promise<void> {
     const res = await this.stream('GET', '', {url, withAuth: false, followRedirect: true, timeoutMs})
@@ -212,10 +212,11 @@ export class GatewayClient {
       res.body.destroy()
       throw new FaasError(`downloading ${url} failed: server returned ${res.status}`)
     }
-    const [{createWriteStream}, {pipeline}] = await Promise.all([import('node:fs'), import('node:stream/promises')])
+    const [fs, {pipeline}] = await Promise.all([import('node:fs'), import('node:stream/promises')])
     try {
-      await pipeline(res.body, (source: AsyncIterable<Uint8Array>) => limitBytes(source, maxBytes), createWriteStream(dest))
+      await pipeline(res.body, (source: AsyncIterable<Uint8Array>) => limitBytes(source, maxBytes), fs.createWriteStream(dest))
     } catch (error) {
+      await fs.promises.rm(dest, {force: true})
       if (isTooLarge(error)) throw new AnswerTooLargeError(url, maxBytes)
       throw this.transportError(error, url, timeoutMs)
     }
