@@ -13,7 +13,7 @@ export interface HostileRoute {
   /** The reason phrase after the status code (latin1 on the wire). */
   statusText?: string
   headers?: Record<string, string>
-  /** A fixed body (JSON-encoded when not a string). */
+  /** A fixed body (JSON-encoded when not a string or a Buffer). */
   body?: unknown
   /**
    * A body that repeats `chunk` after `head`, up to `max` bytes (default 1 GiB: as good as
@@ -45,7 +45,7 @@ export async function startHostileServer(routes: Record<string, HostileRoute>): 
       return
     }
     if (!route.flood) {
-      const body = typeof route.body === 'string' ? route.body : JSON.stringify(route.body ?? null)
+      const body = typeof route.body === 'string' || Buffer.isBuffer(route.body) ? route.body : JSON.stringify(route.body ?? null)
       if (route.statusText) res.writeHead(route.status ?? 200, route.statusText, {'content-type': 'application/json', ...route.headers})
       else res.writeHead(route.status ?? 200, {'content-type': 'application/json', ...route.headers})
       res.end(body)

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict'
 import {existsSync} from 'node:fs'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
+import {gzipSync} from 'node:zlib'
 
 import {AnswerTooLargeError, GatewayClient} from '../../src/gateway/client.js'
 import {MAX_ANSWER_BYTES, MAX_INDEX_BYTES, MAX_LOG_LINE_BYTES, MAX_STACK_BYTES, MAX_TARBALL_BYTES} from '../../src/util/limits.js'
@@ -48,6 +49,8 @@ describe('security: the CLI caps what it reads from remote servers', () => {
       '/functions.json': {flood: {head: '{"version":"0.2.0","functions":[', chunk: '{"name":"f","title":"t","images":{"x86_64":"i"}},'}},
       '/templates.json': {flood: {head: '[', chunk: '{"template":"t","platform":"x86_64","language":"x","source":"s","description":"d","repo":"r","official":"false"},'}},
       '/tarball.tar.gz': {flood: {chunk: 'not really a tarball '}},
+      // 128 MiB of JSON in well under 1 MiB on the wire: the cap counts what is decompressed
+      '/system/namespace/bomb': {headers: {'content-encoding': 'gzip'}, body: gzipSync(Buffer.from(`{"name":"bomb","labels":{${'"k":"v",'.repeat(16 * MiB)}"z":"z"}}`))},
     })
   })
   after(() => server.close())
@@ -78,6 +81,11 @@ describe('security: the CLI caps what it reads from remote servers', () => {
       assert.ok(await sentTo(server, route) < MAX_ANSWER_BYTES + 32 * MiB, 'stopped reading soon after the cap')
     })
   }
+
+  it('counts decompressed bytes: a gzip bomb from the gateway stops at the cap', async () => {
+    const result = await runCli(['namespace', 'get', 'bomb', '-g', server.url], {timeoutMs: 60_000})
+    assertCapped(result, /\/system\/namespace\/bomb is larger than 64 MiB/)
+  })
 
   it('keeps `version` (text) working when the gateway floods it: the gateway section is left out', async () => {
     const result = await runCli(['version', '-g', server.url], {timeoutMs: 60_000})
