@@ -18,6 +18,7 @@ import type {Stack} from './stack/types.js'
 
 import {FaasError, isFaasError} from './errors.js'
 import {globalFlags} from './flags.js'
+import {printableLines} from './ui/escape.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Outputs = {[name: string]: any}
@@ -143,9 +144,13 @@ export abstract class BaseCommand extends Command {
     process.stdout.write(text.endsWith('\n') ? text : text + '\n')
   }
 
-  /** Progress, notes and warnings: stderr, so stdout stays clean for data. */
+  /**
+   * Progress, notes and warnings: stderr, so stdout stays clean for data. They may quote a
+   * gateway or a repository, so control characters are escaped (ui/escape.ts).
+   */
   protected note(text = ''): void {
-    process.stderr.write(text.endsWith('\n') ? text : text + '\n')
+    const safe = printableLines(text)
+    process.stderr.write(safe.endsWith('\n') ? safe : safe + '\n')
   }
 
   /** Pretty JSON on stdout (2-space indented, like faas-cli's -j output). */
@@ -216,8 +221,9 @@ export abstract class BaseCommand extends Command {
     if (err.code === 'EEXIT') throw err
     const debug = process.env.FAAS_DEBUG === '1' || process.env.FAAS_DEBUG === 'true'
     if (isFaasError(err)) {
-      process.stderr.write(`Error: ${err.message}\n`)
-      if (err.hint) process.stderr.write(`Hint: ${err.hint}\n`)
+      // messages quote gateway answers, git's stderr, index entries: escape what they carry
+      process.stderr.write(`Error: ${printableLines(err.message)}\n`)
+      if (err.hint) process.stderr.write(`Hint: ${printableLines(err.hint)}\n`)
       if (debug && err.stack) process.stderr.write(err.stack + '\n')
       process.exitCode = err.exitCode
       return
@@ -229,7 +235,7 @@ export abstract class BaseCommand extends Command {
       process.exitCode = 1
       return
     }
-    process.stderr.write(`Error: ${err.message || String(err)}\n`)
+    process.stderr.write(`Error: ${printableLines(err.message || String(err))}\n`)
     if (debug && err.stack) process.stderr.write(err.stack + '\n')
     else process.stderr.write('Hint: this looks like a bug in faas; run again with FAAS_DEBUG=1 for details and report it.\n')
     process.exitCode = 1

@@ -3,6 +3,12 @@ import path from 'node:path'
 
 let tempCounter = 0
 
+/** True when `target` is `root` or inside it (both absolute, compared as written). */
+export function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target)
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))
+}
+
 /** A unique temp-file suffix without node:crypto (which costs ~2 ms to load: `faas new`'s figure). */
 function tempSuffix(): string {
   return `${process.pid}.${Date.now().toString(36)}${(tempCounter++).toString(36)}${Math.random().toString(36).slice(2, 8)}`

@@ -9,14 +9,21 @@
  *      handler's top-level `build` and `template` entries;
  *   3. every extra path (`--copy-extra`, then `configuration.copy`) → `<handler_folder>/<path>`,
  *      each required to lie inside the project and not be the project itself.
- * File modes are kept. Symbolic links are followed (the engine would otherwise send a link that
- * may point outside the context).
+ * File modes are kept. Symbolic links are followed, and only while they stay inside: a link in
+ * the handler or template folder must lead (followed to its final target, realpath) to a place
+ * inside that folder, a link in an extra path to a place inside the project; any other link
+ * stops the build with an error that names it. Copying such a link as a link instead would not
+ * help: the engine would follow it or send a dangling one, and faas-cli's contexts hold the
+ * content, so the content of links that stay inside is copied as before. A project someone else
+ * wrote can therefore not make the build copy (or send to the engine) a file of this machine
+ * through a link; `handler:` paths and configuration.copy stay the stack file's own choice.
  */
 import {createHash} from 'node:crypto'
-import {chmodSync, constants as fsConstants, copyFileSync, createReadStream, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, type Stats} from 'node:fs'
+import {chmodSync, constants as fsConstants, copyFileSync, createReadStream, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, type Stats} from 'node:fs'
 import path from 'node:path'
 
 import {FaasError} from '../errors.js'
+import {isInside} from '../fsutil.js'
 
 export interface ContextEntry {
   /** Path inside the context, `/`-separated, no leading `./`. */
@@ -65,6 +72,36 @@ export function isDockerfileLang(lang: string | undefined): boolean {
 }
 
 /**
+ * Where links in a walked folder may lead: inside `root` (a real path). `shown` is how the folder
+ * is written in errors (`./hello`, `template/node20`), `what` what it is (`the handler folder
+ * ./hello`).
+ */
+interface LinkScope {
+  root: string
+  shown: string
+  what: string
+}
+
+const LINK_HINT = 'Links in a handler or template folder must stay inside it (and links in copy paths inside the project): replace the link by a copy of what it points at, or list a folder of the project under configuration.copy / --copy-extra.'
+
+/** The error for a link at `abs` (shown as `shown`) that leads outside `what`. */
+function linkOutside(abs: string, shown: string, what: string): FaasError {
+  let how = 'leads, through a symlink on its way,'
+  try {
+    if (lstatSync(abs).isSymbolicLink()) how = `is a symlink to ${readlinkSync(abs)}, which leads`
+  } catch {
+    // gone meanwhile: the generic wording
+  }
+  return new FaasError(`${shown} ${how} outside ${what}`, {hint: LINK_HINT})
+}
+
+/** Throws when `abs`, written inside the project, really lies outside it once links are followed. */
+function assertReallyInsideProject(cwd: string, abs: string, shown: string): void {
+  if (!isInside(cwd, abs)) return // a path written outside the project is the stack file's own choice
+  if (!isInside(realpathSync.native(cwd), realpathSync.native(abs))) throw linkOutside(abs, shown, 'the project')
+}
+
+/**
  * Check an extra copy path: it must resolve inside `cwd` and not be `cwd` itself. Returns its
  * path relative to `cwd` (`/`-separated).
  */
@@ -93,19 +130,23 @@ interface WalkEntry {
 }
 
 /**
- * Walk `dir` (following links), calling `add(relPath, abs, stats)` for files and folders, in
- * name order. Synchronous on purpose: contexts are thousands of small files, and one syscall
- * after the other beats a thread-pool round trip per file (this is what keeps --shrinkwrap near
- * cp). A folder reached again through a link to one of its ancestors is skipped (a link loop);
- * ancestors are compared by real path, which is only asked of the system for the start folder
- * and for links: a plain folder's real path is its parent's real path plus its name.
+ * Walk `dir` (following links that stay inside `scope`), calling `add(relPath, abs, stats)` for
+ * files and folders, in name order. Synchronous on purpose: contexts are thousands of small
+ * files, and one syscall after the other beats a thread-pool round trip per file (this is what
+ * keeps --shrinkwrap near cp). A folder reached again through a link to one of its ancestors is
+ * skipped (a link loop); ancestors are compared by real path, which is only asked of the system
+ * for the start folder and for links: a plain folder's real path is its parent's real path plus
+ * its name. `scope` defaults to `dir` itself (shown as `shown`).
  */
 function walk(
   dir: string,
   add: (rel: string, abs: string, st: WalkEntry) => void,
-  opts: {skipTop?: Set<string>} = {},
+  opts: {skipTop?: Set<string>; scope?: Partial<LinkScope>; shown?: string; what?: string} = {},
 ): void {
-  walkReal(dir, realpathSync.native(dir), add, opts.skipTop, new Set<string>(), '')
+  const real = realpathSync.native(dir)
+  const shown = opts.shown ?? dir
+  const scope: LinkScope = {root: real, shown, what: opts.what ?? shown, ...opts.scope}
+  walkReal(dir, real, add, opts.skipTop, new Set<string>(), '', scope)
 }
 
 function walkReal(
@@ -115,6 +156,7 @@ function walkReal(
   skipTop: Set<string> | undefined,
   ancestors: Set<string>,
   rel: string,
+  scope: LinkScope,
 ): void {
   if (ancestors.has(real)) return // a link loop
   ancestors.add(real)
@@ -130,16 +172,32 @@ function walkReal(
     }
     const link = ent.isSymbolicLink()
     if (!ent.isDirectory() && !link) continue // sockets, fifos, devices
+    let target = path.join(real, name)
+    if (link) {
+      // the final target of the whole chain, each hop resolved by the system
+      const resolved = realTarget(abs)
+      if (resolved === undefined) continue // dangling link, or a loop of links
+      if (!isInside(scope.root, resolved)) throw linkOutside(abs, `${scope.shown}/${r}`, scope.what)
+      target = resolved
+    }
     const st = statFollow(abs)
-    if (!st) continue // dangling link
+    if (!st) continue
     if (st.isDirectory()) {
       add(r, abs, {isDir: true, mode: st.mode & 0o7777})
-      walkReal(abs, link ? realpathSync.native(abs) : path.join(real, name), add, undefined, ancestors, r)
+      walkReal(abs, target, add, undefined, ancestors, r, scope)
     } else if (st.isFile()) {
       add(r, abs, {isDir: false})
     }
   }
   ancestors.delete(real)
+}
+
+function realTarget(abs: string): string | undefined {
+  try {
+    return realpathSync.native(abs)
+  } catch {
+    return undefined
+  }
 }
 
 class EntryMap {
@@ -181,6 +239,8 @@ export async function planBuildContext(input: PlanContextInput): Promise<Context
       hint: `The handler folder is resolved from the current directory (${cwd}); check "handler:" in the stack file`,
     })
   }
+  const handlerShown = input.handler.replace(/\/+$/, '')
+  assertReallyInsideProject(cwd, handlerAbs, handlerShown)
   const extras = (input.extraPaths ?? []).map((p) => ({given: p, rel: checkExtraPath(cwd, p)}))
 
   const entries = new EntryMap()
@@ -190,13 +250,16 @@ export async function planBuildContext(input: PlanContextInput): Promise<Context
 
   if (!dockerfile) {
     if (!input.templateDir) throw new Error(`planBuildContext: templateDir is required for lang ${input.lang}`)
-    walk(input.templateDir, add(''))
+    const shown = path.relative(cwd, input.templateDir).split(path.sep).join('/') || input.templateDir
+    walk(input.templateDir, add(''), {shown, what: `the template folder ${shown}`})
   }
-  walk(handlerAbs, add(handlerFolder), {skipTop: SKIPPED_HANDLER_ENTRIES})
+  walk(handlerAbs, add(handlerFolder), {skipTop: SKIPPED_HANDLER_ENTRIES, shown: handlerShown, what: `the handler folder ${handlerShown}`})
+  const project = {root: realpathSync.native(cwd), what: 'the project'}
   for (const extra of extras) {
     const abs = path.resolve(cwd, extra.rel)
     const st = statFollow(abs)
     if (!st) throw new FaasError(`copy path ${extra.given} does not exist`, {hint: 'Check --copy-extra and configuration.copy in the stack file'})
+    assertReallyInsideProject(cwd, abs, extra.rel)
     // the parent folders of a nested extra path (e.g. common/lib) exist in the context too
     const parts = extra.rel.split('/')
     for (let i = 1; i < parts.length; i++) {
@@ -205,7 +268,7 @@ export async function planBuildContext(input: PlanContextInput): Promise<Context
       entries.set({dest: joinDest(handlerFolder, dirRel), source: path.resolve(cwd, dirRel), kind: 'dir', mode: dirSt.mode & 0o7777})
     }
     add(handlerFolder)(extra.rel, abs, st.isDirectory() ? {isDir: true, mode: st.mode & 0o7777} : {isDir: false})
-    if (st.isDirectory()) walk(abs, add(joinDest(handlerFolder, extra.rel)))
+    if (st.isDirectory()) walk(abs, add(joinDest(handlerFolder, extra.rel)), {scope: {...project, shown: extra.rel}})
   }
 
   return {root, handlerFolder, entries: entries.sorted()}

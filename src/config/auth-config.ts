@@ -76,7 +76,25 @@ async function writeAuthConfig(file: string, config: AuthConfigFile, env: NodeJS
   const text = YAML.stringify(config, {indent: 2, indentSeq: true, lineWidth: 0})
   // faas-cli keeps the CI folder world-readable (0744); the credentials file itself is always 0600
   const dirMode = isCI(env) && !env.OPENFAAS_CONFIG ? 0o744 : 0o700
+  const dir = path.dirname(file)
+  await fs.mkdir(dir, {recursive: true, mode: dirMode})
+  // before the write: in a folder others may write to, they could swap the file under us
+  await narrowFolder(dir, dirMode)
   await writeFileAtomic(file, text, {mode: 0o600, dirMode})
+}
+
+/**
+ * An existing credentials folder with looser permissions than `mode` (made by hand, by another
+ * tool, 0777 after a careless chmod) is narrowed to it: only permission bits are taken away.
+ * Not a folder of another user, and not a shared sticky folder (OPENFAAS_CONFIG=/tmp), whose
+ * permissions others rely on; config.yml itself is 0600 in any case.
+ */
+async function narrowFolder(dir: string, mode: number): Promise<void> {
+  const st = await fs.stat(dir)
+  if (st.mode & 0o1000) return
+  if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return
+  const bits = st.mode & 0o777
+  if ((bits & ~mode) !== 0) await fs.chmod(dir, bits & mode)
 }
 
 /** Save (or replace) the credentials of one gateway, keeping every other entry. */

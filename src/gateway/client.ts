@@ -11,6 +11,7 @@
 import type {Readable} from 'node:stream'
 
 import {FaasError, errorMessage} from '../errors.js'
+import {MAX_ANSWER_BYTES, formatBytes, isTooLarge, limitBytes} from '../util/limits.js'
 
 export interface GatewayAuth {
   /** The full Authorization header value, e.g. `Basic YWRt…` or `Bearer eyJ…`. */
@@ -49,6 +50,8 @@ export interface RequestOptions {
   /** Use this absolute URL instead of gateway + path. */
   url?: string
   followRedirect?: boolean
+  /** request(): the most of the answer that is read (default MAX_ANSWER_BYTES, 64 MiB). */
+  maxBytes?: number
 }
 
 export interface GatewayResponse {
@@ -271,17 +274,55 @@ export class GatewayClient {
     }
   }
 
-  /** A request whose whole answer is read into a string. Never throws on HTTP status. */
+  /**
+   * A request whose whole answer is read into a string, up to `maxBytes` (decompressed): past
+   * that the request is cancelled and an AnswerTooLargeError thrown, so a hostile or broken
+   * server cannot make the CLI hang or run out of memory. Never throws on HTTP status.
+   */
   async request(method: string, path: string, options: RequestOptions = {}): Promise<GatewayResponse> {
     const got = await loadGot()
     const url = options.url ?? this.urlFor(path, options.query)
     const gotOpts = await this.gotOptions(method, url, options)
+    const limit = options.maxBytes ?? MAX_ANSWER_BYTES
+    const pending = got(url, gotOpts as never) as unknown as Promise<GotResponse> & {
+      on(event: 'downloadProgress', listener: (progress: {transferred: number; total?: number}) => void): void
+      cancel(): void
+    }
+    let tooLarge = false
+    // transferred counts decompressed bytes; total is the announced Content-Length, when there is one
+    pending.on('downloadProgress', ({transferred, total}) => {
+      if (tooLarge || (transferred <= limit && (total ?? 0) <= limit)) return
+      tooLarge = true
+      pending.cancel()
+    })
     try {
-      const res = await got(url, gotOpts as never) as unknown as {statusCode: number; statusMessage?: string; headers: Record<string, string>; body: string}
+      const res = await pending
       this.dumpResponse(url, res.statusCode, res.statusMessage ?? '', res.headers, res.body)
       return {status: res.statusCode, statusText: res.statusMessage ?? '', headers: res.headers, body: res.body, gateway: this.gateway}
     } catch (error) {
-      throw this.transportError(error, url, (gotOpts.timeout as {request?: number; response?: number} | undefined)?.request ?? (gotOpts.timeout as {response?: number} | undefined)?.response)
+      if (tooLarge) throw new AnswerTooLargeError(url, limit)
+      throw this.transportError(error, url, timeoutOf(gotOpts))
+    }
+  }
+
+  /**
+   * GET `url` into the file `dest`, at most `maxBytes` (template tarballs): an AnswerTooLargeError
+   * past that, a FaasError for any status but 200, and no partial file left behind. Redirects are
+   * followed (GitHub's archive links redirect to codeload).
+   */
+  async download(url: string, dest: string, maxBytes: number, timeoutMs = 300_000): Promise<void> {
+    const res = await this.stream('GET', '', {url, withAuth: false, followRedirect: true, timeoutMs})
+    if (res.status !== 200) {
+      res.body.destroy()
+      throw new FaasError(`downloading ${url} failed: server returned ${res.status}`)
+    }
+    const [fs, {pipeline}] = await Promise.all([import('node:fs'), import('node:stream/promises')])
+    try {
+      await pipeline(res.body, (source: AsyncIterable<Uint8Array>) => limitBytes(source, maxBytes), fs.createWriteStream(dest))
+    } catch (error) {
+      await fs.promises.rm(dest, {force: true})
+      if (isTooLarge(error)) throw new AnswerTooLargeError(url, maxBytes)
+      throw this.transportError(error, url, timeoutMs)
     }
   }
 
@@ -303,7 +344,7 @@ export class GatewayClient {
         this.dumpResponse(url, res.statusCode, res.statusMessage ?? '', res.headers)
         resolve({status: res.statusCode, statusText: res.statusMessage ?? '', headers: res.headers, body: stream})
       })
-      stream.once('error', (error: unknown) => reject(this.transportError(error, url, (gotOpts.timeout as {request?: number; response?: number} | undefined)?.request ?? (gotOpts.timeout as {response?: number} | undefined)?.response)))
+      stream.once('error', (error: unknown) => reject(this.transportError(error, url, timeoutOf(gotOpts))))
     })
   }
 
@@ -330,6 +371,28 @@ export class GatewayClient {
       return new FaasError(`TLS error talking to ${gateway}: ${errorMessage(error)}`, {hint: 'Pass --tls-no-verify for a self-signed certificate (or fix the certificate).'})
     }
     return new FaasError(`request to ${url} failed: ${errorMessage(error)}`)
+  }
+}
+
+interface GotResponse {
+  statusCode: number
+  statusMessage?: string
+  headers: Record<string, string>
+  body: string
+}
+
+/** The time limit got was given (whole request, or headers only), for the error text. */
+function timeoutOf(gotOpts: {timeout?: unknown}): number | undefined {
+  const timeout = gotOpts.timeout as {request?: number; response?: number} | undefined
+  return timeout?.request ?? timeout?.response
+}
+
+/** An answer larger than faas reads (see util/limits.ts): one line that names the URL and the cap. */
+export class AnswerTooLargeError extends FaasError {
+  constructor(readonly url: string, readonly limit: number) {
+    super(`the answer from ${url} is larger than ${formatBytes(limit)}, more than faas reads`, {
+      hint: 'Check that the URL is really an OpenFaaS gateway or index; faas stops reading there so that an endless or huge answer cannot hang it or exhaust its memory.',
+    })
   }
 }
 

@@ -6,12 +6,11 @@
  *
  * `up` reuses `deployFunctions` with bodies it resolved itself; the command renders.
  */
-import {STATUS_CODES} from 'node:http'
-
 import {functionUrl} from '../config/gateway.js'
 import {errorMessage, isFaasError} from '../errors.js'
 import type {GatewayClient, GatewayResponse} from './client.js'
 import {isUnreachable, loginHint, oneLine, statusHint} from './client.js'
+import {statusLine} from './http.js'
 import {runOrdered} from './ordered-pool.js'
 import type {FunctionDeployment} from './types.js'
 
@@ -52,9 +51,6 @@ export interface DeployResult {
 
 export const DEFAULT_DEPLOY_PARALLEL = 10
 
-function statusLine(res: GatewayResponse): string {
-  return `${res.status} ${res.statusText || STATUS_CODES[res.status] || ''}`.trim()
-}
 
 const SUCCESS = new Set([200, 201, 202])
 

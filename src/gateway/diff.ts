@@ -4,6 +4,7 @@
  */
 import {FaasError} from '../errors.js'
 import type {Stack} from '../stack/types.js'
+import {printable} from '../ui/escape.js'
 import type {GatewayClient} from './client.js'
 import {DEFAULT_DEPLOY_FLAGS, deploymentsFromStack} from './deploy-spec.js'
 import {fetchFunctions} from './functions.js'
@@ -106,10 +107,11 @@ export function renderDiff(diffs: readonly FunctionDiff[]): string {
   if (diffs.length === 0) return 'YAML matches deployment, no differences found.\n'
   let out = ''
   for (const d of diffs) {
-    const rows = d.differences.map((f) => [f.stack === undefined ? '' : `- ${f.field}: ${f.stack}`, f.deployed === undefined ? '' : `+ ${f.field}: ${f.deployed}`])
+    // deployed values come from the gateway: escaped, like every value shown
+    const rows = d.differences.map((f) => [f.stack === undefined ? '' : printable(`- ${f.field}: ${f.stack}`), f.deployed === undefined ? '' : printable(`+ ${f.field}: ${f.deployed}`)])
     let width = 40
     for (const [left] of rows) width = Math.max(width, left.length)
-    out += `${d.key}\n`
+    out += `${printable(d.key)}\n`
     out += `  ${'stack.yaml'.padEnd(width)} | ${'deployed'.padEnd(width)}\n`
     out += `  ${'-'.repeat(width)}-+-${'-'.repeat(width)}\n`
     for (const [left, right] of rows) out += `  ${left.padEnd(width)} | ${right}\n`.replace(/ +\n$/, '\n')

@@ -6,7 +6,7 @@ import {FaasError} from '../errors.js'
 import {functionUrl} from '../config/gateway.js'
 import type {GatewayClient} from './client.js'
 import {unexpectedStatus} from './client.js'
-import {expectStatus, namespaceQuery, parseJsonBody, qualifiedName} from './http.js'
+import {expectStatus, namedItems, namespaceQuery, parseListBody, parseObjectBody, qualifiedName} from './http.js'
 import type {FunctionStatus} from './types.js'
 
 export type ListSort = 'name' | 'invocations' | 'creation' | string
@@ -15,10 +15,7 @@ export type ListSort = 'name' | 'invocations' | 'creation' | string
 export async function fetchFunctions(client: GatewayClient, namespace?: string): Promise<FunctionStatus[]> {
   const res = await client.request('GET', '/system/functions', {query: namespaceQuery(namespace)})
   expectStatus(res, [200])
-  const list = parseJsonBody<FunctionStatus[] | null>(res, 'the function list')
-  if (list === null) return []
-  if (!Array.isArray(list)) throw new FaasError('the gateway answered the function list with something that is not a list', {hint: 'Is --gateway really an OpenFaaS gateway?'})
-  return list
+  return namedItems<FunctionStatus>(parseListBody(res, 'the function list'))
 }
 
 /** faas-cli's `--sort`: name (default), invocations (most first), creation (oldest first); anything else keeps the server's order. */
@@ -39,7 +36,7 @@ export async function fetchFunction(client: GatewayClient, name: string, namespa
   const res = await client.request('GET', `/system/function/${encodeURIComponent(name)}`, {query: {namespace: namespace || undefined, usage: usage ? '1' : undefined}})
   if (res.status === 404) return undefined
   expectStatus(res, [200])
-  return parseJsonBody<FunctionStatus>(res, `function ${name}`)
+  return parseObjectBody<FunctionStatus>(res, `function ${name}`)
 }
 
 export interface FunctionDescription extends FunctionStatus {

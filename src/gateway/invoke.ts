@@ -14,6 +14,7 @@ import {FaasError} from '../errors.js'
 import type {GatewayClient} from './client.js'
 import {oneLine, statusHint} from './client.js'
 import {chunkCollector} from './memory.js'
+import {readPrefix} from '../util/limits.js'
 
 export const INVOKE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
@@ -204,7 +205,7 @@ export async function invokeFunction(client: GatewayClient, input: InvokeInput):
 
   const res = await client.stream(method, '', {url, body: sendBody, headers: sendHeaders, withAuth: false, timeoutMs: 0, headersTimeoutMs: 60_000})
   if (res.status < 200 || res.status >= 300) {
-    const text = await readLimited(res.body, 64 * 1024).catch(() => '')
+    const text = await readPrefix(res.body, 64 * 1024).catch(() => '')
     const realm = String(res.headers['www-authenticate'] ?? '')
     const hint = res.status === 401 && /IAM function invoke/i.test(realm)
       ? 'The function needs an OpenFaaS IAM token: pass --auth.'
@@ -238,15 +239,4 @@ export function invokeStatusHint(status: number, name: string, namespace: string
   if (status === 503) return `The function is not ready (starting, or scaled to zero): wait with "faas ready ${name}${ns}", then try again.`
   if (status >= 500) return `The function answered with an error: ${logs} shows its output.`
   return statusHint(status)
-}
-
-async function readLimited(stream: Readable, max: number): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const c of stream) {
-    const chunk = c as Buffer
-    if (size < max) chunks.push(chunk.subarray(0, max - size))
-    size += chunk.length
-  }
-  return Buffer.concat(chunks).toString('utf8')
 }

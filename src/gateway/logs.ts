@@ -16,6 +16,8 @@ import {once} from 'node:events'
 import {StringDecoder} from 'node:string_decoder'
 
 import {FaasError, isFaasError} from '../errors.js'
+import {printable} from '../ui/escape.js'
+import {MAX_LOG_LINE_BYTES, formatBytes, readPrefix} from '../util/limits.js'
 import type {GatewayClient} from './client.js'
 import {isUnreachable, oneLine, unexpectedStatus} from './client.js'
 import {rfc3339Nano, timeFormatter, timestampKey} from './go-time.js'
@@ -100,7 +102,11 @@ function trimNewlines(text: string): string {
   return end === text.length ? text : text.slice(0, end)
 }
 
-/** The function that renders one message as one output line (with its newline). */
+/**
+ * The function that renders one message as one output line (with its newline). The name and
+ * instance come from the gateway and are escaped (ui/escape.ts); the text is the function's own
+ * output and is passed on as it is, as `docker logs` and `kubectl logs` do (colours included).
+ */
 export function logFormatter(options: LogFormatOptions): (msg: LogMessage) => string {
   const fmt = options.timeFormat ? timeFormatter(options.timeFormat) : undefined
   if (options.output === 'json') {
@@ -116,8 +122,8 @@ export function logFormatter(options: LogFormatOptions): (msg: LogMessage) => st
     return (msg) => {
       let line = ''
       if (fmt && msg.timestamp) line += `timestamp="${fmt(msg.timestamp)}" `
-      if (withName) line += `name="${msg.name}" `
-      if (withInstance) line += `instance="${msg.instance}" `
+      if (withName) line += `name="${printable(String(msg.name))}" `
+      if (withInstance) line += `instance="${printable(String(msg.instance))}" `
       return `${line}text="${trimNewlines(String(msg.text ?? ''))}" \n`
     }
   }
@@ -125,8 +131,8 @@ export function logFormatter(options: LogFormatOptions): (msg: LogMessage) => st
   return (msg) => {
     let line = ''
     if (fmt && msg.timestamp) line += fmt(msg.timestamp) + ' '
-    if (withName) line += msg.name + ' '
-    if (withInstance) line += `(${msg.instance}) `
+    if (withName) line += printable(String(msg.name)) + ' '
+    if (withInstance) line += `(${printable(String(msg.instance))}) `
     return line + trimNewlines(String(msg.text ?? '')) + '\n'
   }
 }
@@ -218,7 +224,7 @@ export async function streamLogs(client: GatewayClient, req: LogsRequest, format
     try {
       const res = await client.stream('GET', '/system/logs', {query: logsQuery(req, since, lines), timeoutMs: 0, headersTimeoutMs: 60_000})
       if (res.status !== 200) {
-        const body = await readText(res.body)
+        const body = await readPrefix(res.body, 64 * 1024)
         const error = unexpectedStatus({status: res.status, statusText: res.statusText, headers: res.headers, body})
         if (res.status === 404) throw new FaasError(`No such function: ${req.name} (${oneLine(body)})`, {hint: 'Check the name and --namespace; "faas list" shows what is deployed.'})
         // a follower rides out a gateway restart (502/503/504); anything else is final
@@ -265,12 +271,6 @@ export async function streamLogs(client: GatewayClient, req: LogsRequest, format
     reconnects++
   }
   return {lines: printed, reconnects}
-}
-
-async function readText(stream: AsyncIterable<unknown>): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const c of stream) chunks.push(c as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
 }
 
 /** Decode one NDJSON response body and write the rendered lines; returns the lines printed. */
@@ -331,8 +331,16 @@ async function renderStream(
 
   for await (const chunk of body) {
     const text = decoder.write(chunk as Buffer)
-    const rendered = flushText(pending ? pending + text : text, false)
-    if (rendered && !out.write(rendered)) await once(out, 'drain')
+    if (pending && !text.includes('\n')) {
+      // still inside one line: collect it without scanning it again, up to a bound
+      pending += text
+    } else {
+      const rendered = flushText(pending ? pending + text : text, false)
+      if (rendered && !out.write(rendered)) await once(out, 'drain')
+    }
+    if (pending.length > MAX_LOG_LINE_BYTES) {
+      throw new FaasError(`the gateway sent a log line longer than ${formatBytes(MAX_LOG_LINE_BYTES)}`, {hint: 'Is --gateway really an OpenFaaS gateway? faas stops there so that a line without end cannot exhaust its memory.'})
+    }
     if (signal?.aborted) return
   }
   const rendered = flushText(pending + decoder.end(), true)

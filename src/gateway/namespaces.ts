@@ -3,9 +3,10 @@
  * `openfaas: "1"` marker label and annotation that the provider requires on namespaces it manages.
  */
 import {FaasError} from '../errors.js'
+import {printable} from '../ui/escape.js'
 import type {GatewayClient, GatewayResponse} from './client.js'
 import {oneLine, statusHint} from './client.js'
-import {parseJsonBody} from './http.js'
+import {parseListBody, parseObjectBody} from './http.js'
 import type {FunctionNamespace} from './types.js'
 
 const MARKER = {openfaas: '1'}
@@ -23,16 +24,15 @@ export async function listNamespaces(client: GatewayClient): Promise<string[]> {
   const res = await client.request('GET', '/system/namespaces')
   if (res.status === 401) throw new FaasError('Check authorization, status code: 401', {hint: 'Log in with "faas login", or pass --token.'})
   if (res.status !== 200) throw failure(res, 'list namespaces')
-  const list = parseJsonBody<string[] | null>(res, 'the namespace list') ?? []
-  if (!Array.isArray(list)) throw new FaasError('the gateway answered the namespace list with something that is not a list')
-  return list
+  // names only: null or anything else among them is skipped
+  return parseListBody(res, 'the namespace list').filter((n): n is string => typeof n === 'string')
 }
 
 export async function getNamespace(client: GatewayClient, name: string): Promise<FunctionNamespace> {
   const res = await client.request('GET', `/system/namespace/${encodeURIComponent(name)}`)
   if (res.status === 404) throw new FaasError(`Namespace ${name} not found`, {hint: '"faas namespace list" shows the namespaces.'})
   if (res.status !== 200) throw failure(res, `get namespace ${name}`)
-  return parseJsonBody<FunctionNamespace>(res, `namespace ${name}`)
+  return parseObjectBody<FunctionNamespace>(res, `namespace ${name}`)
 }
 
 export interface NamespaceSpec {
@@ -69,19 +69,19 @@ export async function removeNamespace(client: GatewayClient, name: string): Prom
   if (![200, 201, 202, 204].includes(res.status)) throw failure(res, `remove namespace ${name}`)
 }
 
-/** `namespace get` text: labels/annotations beyond the marker. */
+/** `namespace get` text: labels/annotations beyond the marker (gateway text escaped). */
 export function renderNamespace(ns: FunctionNamespace): string {
-  let out = `Name: ${ns.name}\n`
+  let out = `Name: ${printable(String(ns.name))}\n`
   for (const [title, map] of [['Labels', ns.labels], ['Annotations', ns.annotations]] as const) {
     const keys = Object.keys(map ?? {}).sort()
     if (keys.length > 1) {
       out += `${title}:\n`
-      for (const k of keys) out += `  ${k}: ${map![k]}\n`
+      for (const k of keys) out += `  ${printable(k)}: ${printable(String(map![k]))}\n`
     }
   }
   return out
 }
 
 export function renderNamespaceList(list: readonly string[]): string {
-  return `Namespaces:\n${list.map((n) => ` - ${n}\n`).join('')}`
+  return `Namespaces:\n${list.map((n) => ` - ${printable(n)}\n`).join('')}`
 }

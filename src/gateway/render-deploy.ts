@@ -1,5 +1,6 @@
 /** Text for deploy results: faas-cli's lines (`Deployed. 202 Accepted.`, `URL: …`), errors apart. */
 import {FaasError} from '../errors.js'
+import {printable} from '../ui/escape.js'
 import type {DeployResult} from './deploy.js'
 
 export interface RenderedResult {
@@ -17,7 +18,7 @@ export function renderDeployResult(r: DeployResult, options: {stackMode: boolean
     for (const w of r.warnings ?? []) stderr += `Warning: ${r.name}: ${w}\n`
   } else if (options.several) {
     // with one function the final error says it all; with several, each failure gets its line
-    stderr += `${r.name}: ${r.error}\n`
+    stderr += `${r.name}: ${printable(r.error ?? '')}\n`
   }
   return {stdout, stderr}
 }

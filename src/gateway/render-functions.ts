@@ -1,4 +1,8 @@
-/** Text for `list` and `describe`, in faas-cli's layout (spec §5.1). */
+/**
+ * Text for `list` and `describe`, in faas-cli's layout (spec §5.1). Every value from the gateway
+ * goes through printable(): no control character reaches the terminal raw.
+ */
+import {printable} from '../ui/escape.js'
 import {tabwrite} from '../ui/tabwriter.js'
 import type {FunctionDescription} from './functions.js'
 import type {FunctionStatus} from './types.js'
@@ -23,20 +27,21 @@ export function goTimeString(rfc3339: string | undefined): string {
 export function renderFunctionList(list: readonly FunctionStatus[], options: {verbose?: boolean; quiet?: boolean} = {}): string {
   const parts: string[] = []
   if (options.quiet) {
-    for (const f of list) parts.push(`${f.name}\n`)
+    for (const f of list) parts.push(`${printable(f.name)}\n`)
     return parts.join('')
   }
   if (options.verbose) {
+    const images = list.map((f) => printable(f.image ?? ''))
     let imageWidth = 40
-    for (const f of list) if ((f.image ?? '').length > imageWidth) imageWidth = (f.image ?? '').length
+    for (const image of images) if (image.length > imageWidth) imageWidth = image.length
     parts.push(`${padEnd('Function', 30)}\t${padEnd('Image', imageWidth)}\t${padEnd('Invocations', 15)}\t${padEnd('Replicas', 5)}\t${padEnd('CreatedAt', 5)}\n`)
-    for (const f of list) {
-      parts.push(`${padEnd(f.name, 30)}\t${padEnd(f.image ?? '', imageWidth)}\t${padEnd(String(Math.trunc(f.invocationCount ?? 0)), 15)}\t${padEnd(String(f.replicas ?? 0), 5)}\t\t${padEnd(goTimeString(f.createdAt), 5)}\n`)
-    }
+    list.forEach((f, i) => {
+      parts.push(`${padEnd(printable(f.name), 30)}\t${padEnd(images[i], imageWidth)}\t${padEnd(String(Math.trunc(f.invocationCount ?? 0)), 15)}\t${padEnd(printable(String(f.replicas ?? 0)), 5)}\t\t${padEnd(goTimeString(f.createdAt), 5)}\n`)
+    })
     return parts.join('')
   }
   parts.push(`${padEnd('Function', 30)}\t${padEnd('Invocations', 15)}\t${padEnd('Replicas', 5)}\n`)
-  for (const f of list) parts.push(`${padEnd(f.name, 30)}\t${padEnd(String(Math.trunc(f.invocationCount ?? 0)), 15)}\t${padEnd(String(f.replicas ?? 0), 5)}\n`)
+  for (const f of list) parts.push(`${padEnd(printable(f.name), 30)}\t${padEnd(String(Math.trunc(f.invocationCount ?? 0)), 15)}\t${padEnd(printable(String(f.replicas ?? 0)), 5)}\n`)
   return parts.join('')
 }
 
@@ -47,7 +52,7 @@ function mapLines(title: string, map: Record<string, string | undefined> | undef
     return
   }
   out.push(`${title}:`)
-  for (const k of keys) out.push(`\t ${k}: ${map![k] ?? ''}`)
+  for (const k of keys) out.push(`\t ${printable(k)}: ${printable(String(map![k] ?? ''))}`)
 }
 
 function listLines(title: string, values: readonly string[] | undefined, verbose: boolean, out: string[]): void {
@@ -56,7 +61,7 @@ function listLines(title: string, values: readonly string[] | undefined, verbose
     return
   }
   out.push(`${title}:`)
-  for (const v of values) out.push(`\t - ${v}`)
+  for (const v of values) out.push(`\t - ${printable(String(v))}`)
 }
 
 function resourceLines(title: string, r: {cpu?: string; memory?: string} | undefined, verbose: boolean, out: string[]): void {
@@ -65,22 +70,22 @@ function resourceLines(title: string, r: {cpu?: string; memory?: string} | undef
     return
   }
   out.push(`${title}:`)
-  if (r.cpu) out.push(`\t CPU: ${r.cpu}`)
-  if (r.memory) out.push(`\t Memory: ${r.memory}`)
+  if (r.cpu) out.push(`\t CPU: ${printable(String(r.cpu))}`)
+  if (r.memory) out.push(`\t Memory: ${printable(String(r.memory))}`)
 }
 
 /** `describe` text: faas-cli's labels, tabwriter-aligned, empty sections only with `-v`. */
 export function renderFunctionDescription(d: FunctionDescription, verbose = false): string {
   const out: string[] = []
-  out.push(`Name:\t${d.name}`)
+  out.push(`Name:\t${printable(d.name)}`)
   out.push(`Status:\t${d.Status}`)
-  out.push(`Replicas:\t${d.replicas ?? 0}`)
-  out.push(`Available Replicas:\t${d.availableReplicas ?? 0}`)
+  out.push(`Replicas:\t${printable(String(d.replicas ?? 0))}`)
+  out.push(`Available Replicas:\t${printable(String(d.availableReplicas ?? 0))}`)
   out.push(`Invocations:\t${d.InvocationCount}`)
-  out.push(`Image:\t${d.image ?? ''}`)
-  out.push(`Function Process:\t${d.envProcess || '<default>'}`)
-  out.push(`URL:\t${d.URL}`)
-  out.push(`Async URL:\t${d.AsyncURL}`)
+  out.push(`Image:\t${printable(String(d.image ?? ''))}`)
+  out.push(`Function Process:\t${printable(String(d.envProcess || '<default>'))}`)
+  out.push(`URL:\t${printable(d.URL)}`)
+  out.push(`Async URL:\t${printable(d.AsyncURL)}`)
   mapLines('Labels', d.labels, verbose, out)
   mapLines('Annotations', d.annotations, verbose, out)
   mapLines('Environment', d.envVars, verbose, out)

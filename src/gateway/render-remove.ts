@@ -1,11 +1,12 @@
 /** Text for `remove`: faas-cli's `Deleting: <name>.<ns>` / `Removing old function.` lines. */
 import {FaasError} from '../errors.js'
+import {printable} from '../ui/escape.js'
 import type {RemoveResult} from './functions.js'
 import {qualifiedName} from './http.js'
 
 export function renderRemoveResult(r: RemoveResult, several: boolean): {stdout: string; stderr: string} {
   const stdout = `Deleting: ${qualifiedName(r.name, r.namespace, true)}\n${r.ok ? 'Removing old function.\n' : ''}`
-  return {stdout, stderr: !r.ok && several ? `${r.name}: ${r.error}\n` : ''}
+  return {stdout, stderr: !r.ok && several ? `${r.name}: ${printable(r.error ?? '')}\n` : ''}
 }
 
 export function removeFailure(results: readonly RemoveResult[]): FaasError | undefined {

@@ -5,13 +5,12 @@
  */
 import {randomBytes} from 'node:crypto'
 import {promises as fs} from 'node:fs'
-import {STATUS_CODES} from 'node:http'
 import path from 'node:path'
 
 import {FaasError} from '../errors.js'
-import type {GatewayClient, GatewayResponse} from './client.js'
+import type {GatewayClient} from './client.js'
 import {unexpectedStatus} from './client.js'
-import {namespaceQuery, parseJsonBody, qualifiedName} from './http.js'
+import {namedItems, namespaceQuery, parseListBody, qualifiedName, statusLine} from './http.js'
 import type {Secret} from './types.js'
 
 export const SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
@@ -64,9 +63,6 @@ export async function readSecretValue(input: {literal?: string; file?: string; t
   return {value, rawValue}
 }
 
-function statusLine(res: GatewayResponse): string {
-  return `${res.status} ${res.statusText || STATUS_CODES[res.status] || ''}`.trim()
-}
 
 function body(name: string, namespace: string | undefined, value?: SecretValue): Secret {
   const out: Secret = {name}
@@ -124,9 +120,7 @@ export async function updateSecret(client: GatewayClient, input: {name: string; 
 export async function listSecrets(client: GatewayClient, namespace?: string): Promise<Secret[]> {
   const res = await client.request('GET', '/system/secrets', {query: namespaceQuery(namespace)})
   if (res.status !== 200 && res.status !== 202) throw unexpectedStatus(res)
-  const list = parseJsonBody<Secret[] | null>(res, 'the secret list') ?? []
-  if (!Array.isArray(list)) throw new FaasError('the gateway answered the secret list with something that is not a list')
-  return list.map((s) => (s.namespace ? {name: s.name, namespace: s.namespace} : {name: s.name}))
+  return namedItems<Secret>(parseListBody(res, 'the secret list')).map((s) => (s.namespace ? {name: s.name, namespace: s.namespace} : {name: s.name}))
 }
 
 /** DELETE /system/secrets {name, namespace?}: 200, 202 and the spec's 204 are success. */

@@ -9,6 +9,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {errorMessage, FaasError} from '../errors.js'
+import {MAX_STACK_BYTES, formatBytes, isTooLarge, readLimited} from '../util/limits.js'
 import {envsubst} from './envsubst.js'
 import {oneLine} from './text.js'
 import {selectFunctions} from './select.js'
@@ -120,10 +121,19 @@ async function fetchStack(url: string): Promise<string> {
     await response.body?.cancel().catch(() => undefined)
     throw new FaasError(`Cannot fetch stack file ${url}: server returned ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`)
   }
+  const tooLarge = () => new FaasError(`Cannot fetch stack file ${url}: it is larger than ${formatBytes(MAX_STACK_BYTES)}, more than faas reads`, {
+    hint: 'Check the -f URL: it should name a stack.yaml; faas stops reading there so that an endless or huge answer cannot hang it or exhaust its memory.',
+  })
+  if (Number(response.headers.get('content-length')) > MAX_STACK_BYTES) {
+    await response.body?.cancel().catch(() => undefined)
+    throw tooLarge()
+  }
   try {
-    return await response.text()
+    return response.body ? (await readLimited(response.body, MAX_STACK_BYTES)).toString('utf8') : ''
   } catch (err) {
-    throw new FaasError(oneLine(`Cannot fetch stack file ${url}: ${errorMessage(err)}`))
+    if (isTooLarge(err)) throw tooLarge()
+    const reason = (err as Error)?.name === 'TimeoutError' ? `no complete answer within ${REMOTE_STACK_TIMEOUT_MS / 1000}s` : errorMessage(err)
+    throw new FaasError(oneLine(`Cannot fetch stack file ${url}: ${reason}`))
   }
 }
 

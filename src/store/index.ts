@@ -8,6 +8,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {FaasError} from '../errors.js'
+import {namedItems} from '../gateway/http.js'
 import {packageRoot} from '../util/package-root.js'
 
 export interface StoreFunction {
@@ -73,18 +74,25 @@ function parseStore(text: string, source: string): FunctionStore {
   if (!store || !Array.isArray(store.functions)) {
     throw new FaasError(`the function store at ${source} has no "functions" list`, {hint: 'Check --url / OPENFAAS_STORE: it must point at a functions.json index.'})
   }
-  return store
+  // entries that are not objects with a name are skipped; the texts shown are made text
+  const functions = namedItems<StoreFunction>(store.functions).map((f) => {
+    const out = {...f}
+    for (const key of ['title', 'author', 'description'] as const) if (out[key] !== undefined && out[key] !== null && typeof out[key] !== 'string') out[key] = String(out[key])
+    return out
+  })
+  return {...store, functions}
 }
 
 export async function loadFunctionStore(options: LoadStoreOptions = {}): Promise<{store: FunctionStore; source: string}> {
   const source = storeSource(options.url, options.env)
   if (/^https?:\/\//i.test(source)) {
-    const {GatewayClient} = await import('../gateway/client.js')
+    const [{AnswerTooLargeError, GatewayClient}, {MAX_INDEX_BYTES}] = await Promise.all([import('../gateway/client.js'), import('../util/limits.js')])
     const client = new GatewayClient({gateway: new URL(source).origin, tlsNoVerify: options.tlsNoVerify, userAgent: options.userAgent, env: options.env})
     let res
     try {
-      res = await client.request('GET', '', {url: source, withAuth: false, timeoutMs: options.timeoutMs ?? 60_000, followRedirect: true})
+      res = await client.request('GET', '', {url: source, withAuth: false, timeoutMs: options.timeoutMs ?? 60_000, followRedirect: true, maxBytes: MAX_INDEX_BYTES})
     } catch (error) {
+      if (error instanceof AnswerTooLargeError) throw error
       throw new FaasError(`Cannot connect to OpenFaaS store at URL: ${source}`, {hint: `${(error as Error).message}. Leave out --url (and OPENFAAS_STORE) to use the index shipped with faas.`})
     }
     if (res.status !== 200) {

@@ -1,4 +1,5 @@
-/** Text for `store list` and `store describe`, in faas-cli's layout (spec §8). */
+/** Text for `store list` and `store describe`, in faas-cli's layout (spec §8); index text escaped. */
+import {printable, printableLines} from '../ui/escape.js'
 import {tabwrite} from '../ui/tabwriter.js'
 import type {StoreFunction} from './index.js'
 
@@ -10,7 +11,7 @@ export function shortTitle(title: string, verbose: boolean): string {
 
 export function renderStoreList(functions: readonly StoreFunction[], verbose: boolean): string {
   let text = '\nFUNCTION\tAUTHOR\tDESCRIPTION\n'
-  for (const f of functions) text += `${f.name}\t${f.author || 'unknown'}\t${shortTitle(f.title ?? '', verbose)}\n`
+  for (const f of functions) text += `${printable(f.name)}\t${printable(f.author || 'unknown')}\t${printable(shortTitle(f.title ?? '', verbose))}\n`
   return tabwrite(text, {padding: 1}) + '\n'
 }
 
@@ -34,19 +35,20 @@ function wrap(text: string, width = 80): string {
 function mapSection(title: string, map: Record<string, string> | null | undefined): string {
   const keys = Object.keys(map ?? {}).sort()
   if (keys.length === 0) return ''
-  return `${title}:\n${keys.map((k) => `- \t${k}:\t${map![k]}\n`).join('')}`
+  return `${title}:\n${keys.map((k) => `- \t${printable(k)}:\t${printable(String(map![k]))}\n`).join('')}`
 }
 
 export function renderStoreFunction(f: StoreFunction, platform: string): string {
   const head = tabwrite([
-    `Title:\t${f.title ?? ''}`,
-    `Author:\t${f.author || 'unknown'}`,
+    `Title:\t${printable(f.title ?? '')}`,
+    `Author:\t${printable(f.author || 'unknown')}`,
   ].join('\n') + '\n', {padding: 1})
-  const description = `Description:\n${wrap(f.description ?? '')}\n`
+  // the description keeps its paragraphs (newlines); wrap() turns its tabs into spaces
+  const description = `Description:\n${printableLines(wrap(f.description ?? ''))}\n`
   const tail = tabwrite([
-    `Image:\t${f.images[platform] ?? ''}`,
-    `Process:\t${f.fprocess ?? ''}`,
-    `Repo URL:\t${f.repo_url ?? ''}`,
+    `Image:\t${printable(String(f.images[platform] ?? ''))}`,
+    `Process:\t${printable(String(f.fprocess ?? ''))}`,
+    `Repo URL:\t${printable(String(f.repo_url ?? ''))}`,
   ].join('\n') + '\n', {padding: 1})
   const sections = tabwrite(mapSection('Environment', f.environment) + mapSection('Labels', f.labels) + mapSection('Annotations', f.annotations), {padding: 1})
   return `\n${head}${description}${tail}${sections}\n`

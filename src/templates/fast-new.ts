@@ -11,6 +11,7 @@
  */
 import {DEFAULT_GATEWAY, resolveGatewayUrl} from '../config/gateway.js'
 import {isFaasError} from '../errors.js'
+import {printableLines} from '../ui/escape.js'
 import {resolveOffline} from './resolve-local.js'
 import {TemplateNotOffline, createFunction, newStackTarget, renderNewResult} from './scaffold.js'
 
@@ -104,9 +105,9 @@ export async function tryFastNew(argv: string[], env: NodeJS.ProcessEnv = proces
     // as BaseCommand renders errors
     const debug = env.FAAS_DEBUG === '1' || env.FAAS_DEBUG === 'true'
     const err = error as Error
-    process.stderr.write(`Error: ${err?.message ?? String(error)}\n`)
+    process.stderr.write(`Error: ${printableLines(err?.message ?? String(error))}\n`)
     if (isFaasError(error)) {
-      if (error.hint) process.stderr.write(`Hint: ${error.hint}\n`)
+      if (error.hint) process.stderr.write(`Hint: ${printableLines(error.hint)}\n`)
       process.exitCode = error.exitCode
     } else {
       process.stderr.write(debug && err?.stack ? err.stack + '\n' : 'Hint: this looks like a bug in faas; run again with FAAS_DEBUG=1 for details and report it.\n')

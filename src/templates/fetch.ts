@@ -128,8 +128,26 @@ async function degitFetch(url: string, ref: string | undefined, dest: string, en
     else process.env.XDG_CACHE_HOME = saved
   }
   const source = `${site.site}:${site.user}/${site.name}${ref ? `#${ref}` : ''}`
-  const emitter = degit(source, {cache: false, force: true, verbose: false, mode: 'tar'})
-  await emitter.clone(dest)
+  // the tarball comes through our client (proxy, TLS settings) and stops at MAX_TARBALL_BYTES
+  const [{AnswerTooLargeError, GatewayClient}, {MAX_TARBALL_BYTES}] = await Promise.all([import('../gateway/client.js'), import('../util/limits.js')])
+  let tooLarge: FaasError | undefined
+  const download = async (tarball: string, file: string) => {
+    const client = new GatewayClient({gateway: new URL(tarball).origin, env, userAgent: 'faas-cli'})
+    try {
+      await client.download(tarball, file, MAX_TARBALL_BYTES)
+    } catch (error) {
+      if (error instanceof AnswerTooLargeError) tooLarge = error
+      throw error
+    }
+  }
+  const emitter = degit(source, {cache: false, force: true, verbose: false, mode: 'tar', fetch: download})
+  // a failed download falls back to our own git clone (fetchGitRepository), not to degit's
+  emitter.shouldFallbackToGit = () => false
+  try {
+    await emitter.clone(dest)
+  } catch (error) {
+    throw tooLarge ?? error
+  }
   try {
     const map = JSON.parse(await fs.readFile(path.join(cacheRoot, 'degit', site.site, site.user, site.name, 'map.json'), 'utf8')) as Record<string, string>
     return map[ref ?? 'HEAD'] ?? ''
@@ -153,6 +171,8 @@ export async function fetchGitRepository(spec: GitRepoSpec, options: FetchOption
       }}
     } catch (error) {
       await fs.rm(dir, {recursive: true, force: true})
+      // a tarball past the cap is no template repository: say so rather than clone it all with git
+      if (error instanceof (await import('../gateway/client.js')).AnswerTooLargeError) throw error
       if (isDebug(env, options)) log(`degit failed (${errorMessage(error)}); falling back to git clone`)
     }
   }

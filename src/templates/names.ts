@@ -30,7 +30,7 @@ export function templateNameProblem(name: string): string | undefined {
   if (name.includes('/') || name.includes('\\')) return 'it contains a path separator'
   if (name === '.' || name === '..') return 'it is a relative path'
   if (name.startsWith('.')) return 'it starts with a dot'
-  if (/[\0-\x1f\x7f]/.test(name)) return 'it contains a control character'
+  if (/[\0-\x1f\x7f-\x9f]/.test(name)) return 'it contains a control character'
   if (name.length > 200) return 'it is longer than 200 characters'
   return undefined
 }

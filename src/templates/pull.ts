@@ -121,7 +121,7 @@ export async function pullTemplates(repo: string, options: PullOptions): Promise
     const templatesDir = projectTemplatesDir(options.cwd)
     const srcOf = (name: string) => path.join(checkout.dir, 'template', name)
     // check everything first: an unsafe template rejects the whole pull before any write
-    for (const s of selection) await scanTree(srcOf(s.name), path.join(templatesDir, s.dest), templatesDir, `template/${s.name}`)
+    for (const s of selection) await scanTree(srcOf(s.name), `template/${s.name}`)
 
     const written: string[] = []
     const existing: string[] = []
@@ -133,7 +133,6 @@ export async function pullTemplates(repo: string, options: PullOptions): Promise
         continue
       }
       await installTemplateTree(srcOf(s.name), dest, {
-        boundary: templatesDir,
         label: `template/${s.name}`,
         extraFiles: {'meta.json': meta},
         mode: 0o755,

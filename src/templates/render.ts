@@ -4,6 +4,7 @@
  */
 import type {TemplateInfo} from './store.js'
 
+import {printable} from '../ui/escape.js'
 import {tabwrite} from '../ui/tabwriter.js'
 
 const mark = (on: boolean | undefined) => (on ? '[x]' : '[ ]')
@@ -20,7 +21,12 @@ export function renderTemplateTable(templates: TemplateInfo[], verbose: boolean)
       ...templates.map((t) => [t.template, mark(t.recommended), t.source, t.description, t.language, t.platform])]
     : [['NAME', 'RECOMMENDED', 'DESCRIPTION', 'SOURCE'],
       ...templates.map((t) => [t.template, mark(t.recommended), t.description, t.source])]
-  return tabwrite(`\n${rows.map((r) => r.join('\t')).join('\n')}\n\n`, {padding: 1})
+  return table(rows)
+}
+
+/** Rows as a tabwriter table; the index's text escaped cell by cell. */
+function table(rows: string[][]): string {
+  return tabwrite(`\n${rows.map((r) => r.map((cell) => printable(cell)).join('\t')).join('\n')}\n\n`, {padding: 1})
 }
 
 /** `template store describe` text. */
@@ -35,5 +41,5 @@ export function renderTemplateDescription(t: TemplateInfo): string {
     ['Official:', mark(t.official === 'true')],
     ['Recommended:', mark(t.recommended)],
   ]
-  return tabwrite(`\n${rows.map((r) => r.join('\t')).join('\n')}\n\n`, {padding: 1})
+  return table(rows)
 }

@@ -6,8 +6,8 @@
 import {statSync} from 'node:fs'
 
 import {assertTemplateName, splitPinned} from './names.js'
-import {projectTemplateDir} from './paths.js'
-import type {TreeEntry} from './safety.js'
+import {projectTemplateDir, projectTemplatesDir} from './paths.js'
+import {type TreeEntry, assertRealInside} from './safety.js'
 import {installShippedTemplate, isShippedTemplate} from './shipped.js'
 import {type TemplateSpec, readTemplateSpec} from './spec.js'
 
@@ -30,11 +30,13 @@ export function isDirSync(p: string): boolean {
   }
 }
 
-/** ./template/<lang> when it exists. */
+/** ./template/<lang> when it exists (and really is in ./template: not a link to a folder elsewhere). */
 export async function resolveLocal(lang: string, cwd: string): Promise<ResolvedTemplate | undefined> {
   assertTemplateName(lang, 'language')
   const dir = projectTemplateDir(cwd, lang)
-  return isDirSync(dir) ? {dir, spec: await readTemplateSpec(dir), origin: 'local'} : undefined
+  if (!isDirSync(dir)) return undefined
+  assertRealInside(dir, projectTemplatesDir(cwd), `template/${lang}`, './template')
+  return {dir, spec: await readTemplateSpec(dir), origin: 'local'}
 }
 
 /** The shipped template for an unpinned `lang`, installed into ./template/<lang>. */

@@ -1,7 +1,7 @@
 /**
  * Copying template trees into the project without letting their content reach outside
  * ./template. Whatever a repository or archive holds, a template is first checked as a whole
- * (no special files, no symlink that is absolute or resolves outside ./template), then copied
+ * (no special files, no symlink whose final target is outside the template), then copied
  * into a hidden staging folder next to its destination and renamed into place, so a failed or
  * interrupted copy never leaves a half-written template behind.
  *
@@ -12,10 +12,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import {FaasError} from '../errors.js'
+import {isInside} from '../fsutil.js'
+import {judgeLink, linkProblem} from './links.js'
 
 export class UnsafeTemplateError extends FaasError {
-  constructor(message: string) {
-    super(message, {hint: 'Template repositories and archives may only write inside ./template; this one was rejected and nothing of it was written.'})
+  constructor(message: string, hint = 'Template repositories and archives may only write inside ./template; this one was rejected and nothing of it was written.') {
+    super(message, {hint})
   }
 }
 
@@ -30,10 +32,17 @@ export function uniqueSuffix(): string {
   return `${process.pid.toString(36)}${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`
 }
 
-/** True when `target` is `root` or inside it (both absolute). */
-export function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target)
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
+export {isInside}
+
+/**
+ * Throws unless the folder `dir` really is inside `root` once every link on the way is followed
+ * (a template folder in ./template, a template's sample handler folder): a link there would
+ * make `new` copy, or `build` send, a folder of the host. `label` and `rootLabel` name them.
+ */
+export function assertRealInside(dir: string, root: string, label: string, rootLabel: string): void {
+  if (isInside(fs.realpathSync.native(root), fs.realpathSync.native(dir))) return
+  const how = fs.lstatSync(dir).isSymbolicLink() ? `is a symlink to ${fs.readlinkSync(dir)}, which leads` : 'leads, through a symlink on its way,'
+  throw new UnsafeTemplateError(`${label} ${how} outside ${rootLabel}`, 'A template must be a real folder in ./template whose links stay inside it; replace the link by a copy, or pull the template again.')
 }
 
 export interface TreeEntry {
@@ -44,35 +53,30 @@ export interface TreeEntry {
 }
 
 /**
- * Lists `src` and checks every entry as if it were written at `dest`: symlinks must be
- * relative and resolve inside `boundary`; only folders, regular files and symlinks are allowed.
- * `label` names the template in errors.
+ * Lists `src` and checks every entry: only folders, regular files and symlinks, and every
+ * symlink, followed link by link to its final target (templates/links.ts), must stay inside
+ * `src` itself, which is what makes it stay inside wherever the tree is copied. Nothing is
+ * written here; an unsafe entry throws an UnsafeTemplateError that names it. `label` names
+ * the tree in errors (`template/node20`).
  */
-export async function scanTree(src: string, dest: string, boundary: string, label: string): Promise<TreeEntry[]> {
-  return scanTreeSync(src, dest, boundary, label)
+export async function scanTree(src: string, label: string): Promise<TreeEntry[]> {
+  return scanTreeSync(src, label)
 }
 
-export function scanTreeSync(src: string, dest: string, boundary: string, label: string): TreeEntry[] {
+export function scanTreeSync(src: string, label: string): TreeEntry[] {
   const rootStat = fs.lstatSync(src)
   if (rootStat.isSymbolicLink()) throw new UnsafeTemplateError(`${label} is a symlink (${fs.readlinkSync(src)}); templates must be real folders`)
   if (!rootStat.isDirectory()) throw new UnsafeTemplateError(`${label} is not a folder`)
   const entries: TreeEntry[] = []
+  const links = new Map<string, string>()
   const walk = (rel: string): void => {
     const dirents = fs.readdirSync(path.join(src, rel), {withFileTypes: true})
     dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     for (const d of dirents) {
       const childRel = rel ? path.join(rel, d.name) : d.name
-      const full = path.join(src, childRel)
-      const shown = `${label}/${childRel.split(path.sep).join('/')}`
       if (d.isSymbolicLink()) {
-        const target = fs.readlinkSync(full)
-        if (path.isAbsolute(target) || /^[a-zA-Z]:[\\/]/.test(target)) {
-          throw new UnsafeTemplateError(`${shown} is a symlink to the absolute path ${target}`)
-        }
-        const resolved = path.resolve(path.dirname(path.join(dest, childRel)), target)
-        if (!isInside(boundary, resolved)) {
-          throw new UnsafeTemplateError(`${shown} is a symlink to ${target}, which points outside ./template`)
-        }
+        const target = fs.readlinkSync(path.join(src, childRel))
+        links.set(childRel.split(path.sep).join('/'), target)
         entries.push({rel: childRel, kind: 'symlink', linkTarget: target})
       } else if (d.isDirectory()) {
         entries.push({rel: childRel, kind: 'dir'})
@@ -80,11 +84,16 @@ export function scanTreeSync(src: string, dest: string, boundary: string, label:
       } else if (d.isFile()) {
         entries.push({rel: childRel, kind: 'file'})
       } else {
-        throw new UnsafeTemplateError(`${shown} is not a regular file, folder or symlink`)
+        throw new UnsafeTemplateError(`${label}/${childRel.split(path.sep).join('/')} is not a regular file, folder or symlink`)
       }
     }
   }
   walk('')
+  // links are judged once the whole tree is known: a chain may run through links listed later
+  for (const [rel, target] of links) {
+    const verdict = judgeLink(rel, (r) => links.get(r))
+    if (!verdict.inside) throw new UnsafeTemplateError(linkProblem(`${label}/${rel}`, target, verdict, label))
+  }
   return entries
 }
 
@@ -102,8 +111,6 @@ function copyEntries(src: string, dest: string, entries: TreeEntry[]): void {
 }
 
 export interface InstallOptions {
-  /** Symlinks must resolve inside this folder (./template). */
-  boundary: string
   /** How errors name the template, e.g. `template/node20`. */
   label: string
   /** Extra files to write into the template (e.g. meta.json), relative name -> content. */
@@ -126,7 +133,7 @@ export async function installTemplateTree(src: string, dest: string, options: In
 }
 
 export function installTemplateTreeSync(src: string, dest: string, options: InstallOptions): void {
-  const entries = options.entries ?? scanTreeSync(src, dest, options.boundary, options.label)
+  const entries = options.entries ?? scanTreeSync(src, options.label)
   const parent = path.dirname(dest)
   fs.mkdirSync(parent, {recursive: true, mode: 0o755})
   const staging = path.join(parent, `.faas-stage-${path.basename(dest)}-${uniqueSuffix()}`)
@@ -171,8 +178,9 @@ export function replaceDirSync(staging: string, dest: string): void {
 
 /**
  * Copies the files of a folder into an existing one (a handler's sample files), after checking
- * them unless `entries` lists them already (see InstallOptions.entries).
+ * them (links must stay inside `src`) unless `entries` lists them already (see
+ * InstallOptions.entries).
  */
-export function copyTreeIntoSync(src: string, dest: string, boundary: string, label: string, entries?: TreeEntry[]): void {
-  copyEntries(src, dest, entries ?? scanTreeSync(src, dest, boundary, label))
+export function copyTreeIntoSync(src: string, dest: string, label: string, entries?: TreeEntry[]): void {
+  copyEntries(src, dest, entries ?? scanTreeSync(src, label))
 }

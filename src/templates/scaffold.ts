@@ -11,10 +11,11 @@ import path from 'node:path'
 
 import {FaasError, errorMessage} from '../errors.js'
 import {writeFileAtomicSync} from '../fsutil.js'
+import {printableLines} from '../ui/escape.js'
 import {loadYaml} from '../util/yaml.js'
 import {FUNCTION_NAME, assertTemplateName} from './names.js'
 import type {ResolvedTemplate, TemplateOrigin} from './resolve-local.js'
-import {copyTreeIntoSync, uniqueSuffix} from './safety.js'
+import {assertRealInside, copyTreeIntoSync, uniqueSuffix} from './safety.js'
 
 export interface Resources {
   memoryLimit?: string
@@ -242,7 +243,9 @@ export async function createFunction(req: NewFunctionRequest): Promise<NewFuncti
       if (existsSync(sample) && statSync(sample).isDirectory()) {
         const prefix = `${template.spec.handler_folder.replace(/\/+$/, '')}/`
         const known = template.entries?.filter((e) => e.rel.startsWith(prefix)).map((e) => ({...e, rel: e.rel.slice(prefix.length)}))
-        copyTreeIntoSync(sample, staging, staging, `template/${req.lang}/${template.spec.handler_folder}`, known)
+        const label = `template/${req.lang}/${template.spec.handler_folder}`
+        if (!known) assertRealInside(sample, template.dir, label, `template/${req.lang}`)
+        copyTreeIntoSync(sample, staging, label, known)
       }
       chmodSync(staging, 0o700)
       renameSync(staging, handlerDir)
@@ -277,7 +280,8 @@ export async function createFunction(req: NewFunctionRequest): Promise<NewFuncti
 export function renderNewResult(result: NewFunctionResult, quiet: boolean): string {
   let text = `Folder: ${result.handlerDir} created.\n\nFunction created in folder: ${result.handlerDir}\n`
   text += `Stack file ${result.appended ? 'updated' : 'written'}: ${result.stackFile}\n`
-  if (!quiet && result.welcomeMessage) text += `\nNotes:\n${result.welcomeMessage.replace(/\n*$/, '\n')}`
+  // the welcome message comes from the template's repository: escaped like any remote text
+  if (!quiet && result.welcomeMessage) text += `\nNotes:\n${printableLines(result.welcomeMessage).replace(/\n*$/, '\n')}`
   return text
 }
 

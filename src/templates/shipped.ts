@@ -7,7 +7,7 @@ import {existsSync, readFileSync, readdirSync} from 'node:fs'
 import path from 'node:path'
 
 import {metaJson, treeDigest} from './meta.js'
-import {packageRoot, projectTemplateDir, projectTemplatesDir, shippedTemplatesDir} from './paths.js'
+import {packageRoot, projectTemplateDir, shippedTemplatesDir} from './paths.js'
 import {type TreeEntry, installTemplateTreeSync} from './safety.js'
 import {shippedIndex} from './shipped-index.js'
 
@@ -43,7 +43,6 @@ export async function installShippedTemplate(name: string, cwd: string): Promise
   const known = shippedIndex()[name]
   const digest = known?.digest ?? (await treeDigest(src))
   installTemplateTreeSync(src, dest, {
-    boundary: projectTemplatesDir(cwd),
     label: `template/${name}`,
     extraFiles: {'meta.json': metaJson({repository: SHIPPED_REPO, ref: version ? `v${version}` : undefined, sha: digest})},
     mode: 0o755,

@@ -83,7 +83,7 @@ export async function buildShippedIndex(): Promise<Record<string, ShippedEntry>>
       digest: await treeDigest(dir),
       template_yml: text,
       spec: await parseTemplateSpec(text, `templates-store/template/${name}/template.yml`),
-      entries: scanTreeSync(dir, dir, dir, `templates-store/template/${name}`).map((e) => ({...e, rel: e.rel.split(path.sep).join('/')})),
+      entries: scanTreeSync(dir, `templates-store/template/${name}`).map((e) => ({...e, rel: e.rel.split(path.sep).join('/')})),
     }
   }
   return out

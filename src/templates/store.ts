@@ -77,12 +77,13 @@ function toTemplates(text: string, location: string): TemplateInfo[] {
 }
 
 async function fetchIndex(url: string): Promise<string> {
-  const {GatewayClient} = await import('../gateway/client.js')
+  const [{AnswerTooLargeError, GatewayClient}, {MAX_INDEX_BYTES}] = await Promise.all([import('../gateway/client.js'), import('../util/limits.js')])
   const client = new GatewayClient({gateway: url, timeoutMs: STORE_TIMEOUT_MS, userAgent: 'faas-cli'})
   let res
   try {
-    res = await client.request('GET', '', {url, withAuth: false, retry: false, followRedirect: true})
+    res = await client.request('GET', '', {url, withAuth: false, retry: false, followRedirect: true, maxBytes: MAX_INDEX_BYTES})
   } catch (error) {
+    if (error instanceof AnswerTooLargeError) throw storeError(error.message, error)
     throw storeError(`error while requesting template list: cannot reach ${url}`, error)
   }
   if (res.status !== 200) throw storeError(`unexpected status code wanted: 200 got: ${res.status}`)

@@ -1,4 +1,5 @@
 import type {GatewayInfo} from '../gateway/info.js'
+import {printable} from './escape.js'
 
 export interface VersionReport {
   cli: {commit: string; version: string}
@@ -20,14 +21,20 @@ export function versionReport(cli: VersionReport['cli'], gateway?: string, info?
   return report
 }
 
-/** faas-cli's text layout of `version`. */
+/** faas-cli's text layout of `version` (the gateway's texts escaped). */
 export function renderVersion(report: VersionReport): string {
   let text = `CLI:\n  commit:  ${report.cli.commit}\n  version: ${report.cli.version}\n`
-  if (report.gateway) {
-    text += `\nGateway\n uri:     ${report.gateway.uri}\n version: ${report.gateway.version}\n sha:     ${report.gateway.sha}\n\n`
+  const gw = report.gateway
+  if (gw) {
+    text += `\nGateway\n uri:     ${gw.uri}\n version: ${shown(gw.version)}\n sha:     ${shown(gw.sha)}\n\n`
   }
-  if (report.provider) {
-    text += `\nProvider\n name:          ${report.provider.name}\n orchestration: ${report.provider.orchestration}\n version:       ${report.provider.version} \n sha:           ${report.provider.sha}\n`
+  const p = report.provider
+  if (p) {
+    text += `\nProvider\n name:          ${shown(p.name)}\n orchestration: ${shown(p.orchestration)}\n version:       ${shown(p.version)} \n sha:           ${shown(p.sha)}\n`
   }
   return text
+}
+
+function shown(value: unknown): string {
+  return printable(String(value))
 }

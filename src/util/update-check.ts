@@ -1,4 +1,5 @@
 import {FaasError, errorMessage} from '../errors.js'
+import {MAX_INDEX_BYTES, readLimited} from './limits.js'
 
 /** The newest published version of this package (faas-cli-ts) on npm (`faas` there is an unrelated package). */
 export const DEFAULT_UPDATE_URL = 'https://registry.npmjs.org/faas-cli-ts/latest'
@@ -13,7 +14,9 @@ export async function checkForUpdate(current: string, env: NodeJS.ProcessEnv = p
   try {
     const res = await fetch(url, {signal: AbortSignal.timeout(5000)})
     if (!res.ok) throw new Error(`status ${res.status}`)
-    latest = ((await res.json()) as {version?: string}).version ?? ''
+    // a package document is kilobytes: read no more than an index
+    const body = res.body ? await readLimited(res.body, MAX_INDEX_BYTES) : Buffer.alloc(0)
+    latest = (JSON.parse(body.toString('utf8')) as {version?: string}).version ?? ''
   } catch (error) {
     throw new FaasError(`Unable to find latest version online error: ${errorMessage(error)}`, {hint: 'Leave out --warn-update when offline.'})
   }

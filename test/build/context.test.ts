@@ -80,10 +80,10 @@ describe('build context (§3)', () => {
     assert.equal(mode(path.join(cwd, 'build/hello/Dockerfile')), 0o444)
   })
 
-  it('follows symbolic links and survives link loops', async () => {
+  it('follows symbolic links that stay inside and survives link loops', async () => {
     const cwd = makeProject()
-    writeFileSync(path.join(cwd, 'real.txt'), 'real')
-    symlinkSync(path.join(cwd, 'real.txt'), path.join(cwd, 'web/link.txt'))
+    writeTree(cwd, {'web/data/real.txt': 'real'})
+    symlinkSync(path.join(cwd, 'web/data/real.txt'), path.join(cwd, 'web/link.txt'))
     mkdirSync(path.join(cwd, 'web/loop'))
     symlinkSync('..', path.join(cwd, 'web/loop/up'))
     const plan = await planBuildContext({cwd, name: 'web', handler: './web', lang: 'dockerfile'})

@@ -37,7 +37,14 @@ describe('template safety: repositories', () => {
   it('rejects a symlink that climbs out of ./template, writing nothing', async () => {
     const repo = repoWithSymlink('../../../../etc/passwd')
     const cwd = tmp()
-    await assertRejected(pullTemplates(repo.url, {cwd, overwrite: true, log: quiet}), /template\/evil\/link is a symlink to \.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd, which points outside \.\/template/)
+    await assertRejected(pullTemplates(repo.url, {cwd, overwrite: true, log: quiet}), /template\/evil\/link is a symlink to \.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd, which leads outside template\/evil/)
+    assertNothingWritten(cwd)
+  })
+
+  it('rejects a symlink into another template (it would point elsewhere once stored as name@ref)', async () => {
+    const repo = repoWithSymlink('../good/Dockerfile')
+    const cwd = tmp()
+    await assertRejected(pullTemplates(repo.url, {cwd, overwrite: true, log: quiet}), /template\/evil\/link is a symlink to \.\.\/good\/Dockerfile, which leads outside template\/evil/)
     assertNothingWritten(cwd)
   })
 
@@ -115,7 +122,7 @@ describe('template safety: archives', () => {
   const cases: Array<[string, Parameters<typeof makeTar>[0], RegExp]> = [
     ['a ".." path', [...good, {name: 'template/alpha/../../../escape.txt', content: 'x'}], /template\/alpha\/\.\.\/\.\.\/\.\.\/escape\.txt has a "\.\." path segment/],
     ['an absolute path', [...good, {name: '/tmp/escape.txt', content: 'x'}], /\/tmp\/escape\.txt has an absolute path/],
-    ['a symlink out of the archive', [...good, {name: 'template/alpha/link', type: '2', linkname: '../../../etc/passwd'}], /template\/alpha\/link is a symlink to \.\.\/\.\.\/\.\.\/etc\/passwd, which points outside the archive/],
+    ['a symlink out of the archive', [...good, {name: 'template/alpha/link', type: '2', linkname: '../../../etc/passwd'}], /template\/alpha\/link is a symlink to \.\.\/\.\.\/\.\.\/etc\/passwd, which leads outside the archive/],
     ['an absolute symlink', [...good, {name: 'template/alpha/link', type: '2', linkname: '/etc/passwd'}], /template\/alpha\/link is a symlink to the absolute path \/etc\/passwd/],
     ['a hard link out of the archive', [...good, {name: 'template/alpha/hard', type: '1', linkname: '../outside'}], /template\/alpha\/hard is a hard link to \.\.\/outside, outside the archive/],
     ['a device entry', [...good, {name: 'template/alpha/dev', type: '3'}], /template\/alpha\/dev is a CharacterDevice entry/],
