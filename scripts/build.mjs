@@ -40,6 +40,8 @@ const entry = [
   ...commands.map((c, i) => `import C${i} from './${c.file.split(path.sep).join('/')}'`),
   `export const COMMANDS = {${commands.map((c, i) => `${JSON.stringify(c.id)}: C${i}`).join(', ')}}`,
   `export {execute, run, flush, handle, settings} from '@oclif/core'`,
+  // package.json oclif.helpClass: help renders from the module that is already loaded
+  `export {default as HELP} from './src/ui/help.ts'`,
 ].join('\n')
 
 const esbuild = await import('esbuild')

@@ -27,12 +27,20 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) 
   }))
 }
 
+/** `faas <id> --help`, run once per command and shared by the tests below. */
+const helpRuns = new Map<string, ReturnType<typeof runCli>>()
+function longHelp(id: string): ReturnType<typeof runCli> {
+  if (!helpRuns.has(id)) helpRuns.set(id, runCli([...(id ? id.split(':') : []), '--help']))
+  return helpRuns.get(id)!
+}
+
 describe('-h is --help', () => {
   it('for the root, every topic and every command: same text, exit 0', async () => {
     const targets = ['', ...topics, ...commandIds]
     await eachLimited(targets, 2, async (id) => {
       const words = id ? id.split(':') : []
-      const [short, long] = await Promise.all([runCli([...words, '-h']), runCli([...words, '--help'])])
+      const short = await runCli([...words, '-h'])
+      const long = await longHelp(id)
       const label = `faas ${words.join(' ')} -h`
       assert.equal(short.code, 0, `${label}: ${short.stderr}`)
       assert.equal(short.stderr, '', label)
@@ -50,5 +58,43 @@ describe('-h is --help', () => {
     const logs = await runCli(['logs', 'figlet', '--tail=false', '-h'])
     assert.equal(logs.code, 0, logs.stderr)
     assert.match(logs.stdout, /\$ faas logs/)
+  })
+})
+
+describe('help text', () => {
+  it('shows a boolean default the way faas-cli does: only when it is true', async () => {
+    const r = await runCli(['logs', '--help'])
+    assert.match(r.stdout, /--\[no-\]tail\s+\[default: true\] /)
+    assert.match(r.stdout, /--\[no-\]envsubst\s+\[default: true\] /)
+    assert.doesNotMatch(r.stdout, /\[default: false\]/)
+    const build = await runCli(['build', '--help'])
+    assert.match(build.stdout, /--\[no-\]overwrite\s+\[default: true\] /)
+  })
+
+  it('never prints an empty [default: ]', async () => {
+    await eachLimited(commandIds, 2, async (id) => {
+      const r = await longHelp(id)
+      assert.doesNotMatch(r.stdout, /\[default: \]/, id)
+    })
+  })
+
+  it('writes every example as a command line starting with "$ "', async () => {
+    await eachLimited(commandIds, 2, async (id) => {
+      const r = await longHelp(id)
+      const examples = r.stdout.split('\nEXAMPLES\n')[1]
+      if (!examples) return
+      // up to the next section (COMMANDS of a topic)
+      for (const line of examples.split(/\n(?=[A-Z])/)[0].split('\n')) {
+        if (!line.trim() || /^ {4}/.test(line)) continue // blank, or a wrapped continuation
+        assert.match(line, /^ {2}\$ /, `${id}: ${line}`)
+      }
+    })
+  })
+})
+
+describe('help flag table', () => {
+  it('lists -h, --help like faas-cli', async () => {
+    const r = await runCli(['logout', '--help'])
+    assert.match(r.stdout, /-h, --help\s+Show help/)
   })
 })
