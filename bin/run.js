@@ -23,14 +23,13 @@ if ((args.length === 1 && args[0] === '--version') || (args.length === 2 && args
     // (src/templates/fast-new.ts); other forms of `new` (--list, --help, prompts, a template to
     // fetch) fall through to the full CLI below, before anything is written.
   } else {
-    const {run, flush, handle} = await import('../dist/bundle/faas.js')
+    const {run, flush, handleTopLevelError} = await import('../dist/bundle/faas.js')
     try {
       await run(args, import.meta.url)
       await flush()
     } catch (error) {
-      // faas-cli exits 1 for an unknown command; oclif's not-found plugin would exit 127
-      if (error?.oclif?.exit === 127) error.oclif.exit = 1
-      await handle(error)
+      // errors outside a command (unknown command, help for one): the same Error/Hint lines
+      handleTopLevelError(error)
     }
   }
 }

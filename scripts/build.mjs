@@ -42,6 +42,9 @@ const entry = [
   `export {execute, run, flush, handle, settings} from '@oclif/core'`,
   // package.json oclif.helpClass: help renders from the module that is already loaded
   `export {default as HELP} from './src/ui/help.ts'`,
+  // package.json oclif.hooks.command_not_found, and bin/run.js's handler for errors outside commands
+  `export {default as NOT_FOUND} from './src/ui/not-found.ts'`,
+  `export {handleTopLevelError} from './src/ui/errors.ts'`,
 ].join('\n')
 
 const esbuild = await import('esbuild')
