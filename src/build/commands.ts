@@ -279,6 +279,8 @@ export interface UpWiring {
   onWatchReady?: () => void
   /** Whether the target gateway is faas's embedded one (runs functions on the host). */
   targetRunsOnHost?: () => Promise<boolean>
+  /** Fails when the gateway cannot be reached (asked before building, unless --skip-deploy). */
+  requireGateway?: () => Promise<void>
 }
 
 /** `faas up`: build → push → deploy, then with --watch again for every change. */
@@ -287,6 +289,8 @@ export async function upCommand(ctx: CommandContext, stack: Stack | undefined, f
   rejectRemoteBuilder(flags['remote-builder'], ctx.env)
   if (!stack) throw new FaasError('up needs a stack file', {hint: 'Pass -f stack.yaml, or run it in the folder that holds stack.yaml'})
   checkParallel(flags.parallel)
+  // a missing gateway is said at once, not after building and pushing everything
+  if (!flags['skip-deploy']) await wiring.requireGateway?.()
   const {runUp} = await import('./up.js')
   // Deploying to faas's embedded gateway: build on the host (a container image could not run
   // there), unless a builder or engine was asked for.
