@@ -83,7 +83,7 @@ export function functionsFromFlags(stack: Stack | undefined, flags: Pick<BuildFl
 export const hostBuild: HostBuild = async ({fn, image, template, contextDir, buildArgs, noCache, env, progress}) => {
   const {buildOnHost} = await import('../local/host-builder.js')
   const result = await buildOnHost({
-    contextDir, image, host: template?.spec.host, functionName: fn.name, lang: fn.lang, buildArgs, env, noCache,
+    contextDir, image, host: template?.spec.host, functionName: fn.name, lang: fn.lang, handlerFolder: template?.spec.handler_folder, buildArgs, env, noCache,
     onOutput: (line) => progress.output(fn.name, line),
   })
   for (const warning of result.warnings) progress.log(`${fn.name}: ${warning}`)
@@ -416,6 +416,8 @@ export async function localRunCommand(ctx: CommandContext, stack: Stack | undefi
       })
     }
     await build()
+    // Ctrl-C while building: start nothing
+    if (wiring.signal?.aborted) return
     const functions = await Promise.all(chosen.functions.map(async (f) => ({
       fn: f,
       image: await resolveImage(f),
