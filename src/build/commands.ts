@@ -139,8 +139,8 @@ export async function buildCommand(ctx: CommandContext, stack: Stack | undefined
   const {rejectRemoteBuilder} = await import('./remote.js')
   rejectRemoteBuilder(undefined, ctx.env)
   checkParallel(flags.parallel)
-  const {flagsOnly} = functionsFromFlags(stack, flags)
-  const progress = createProgress({stream: ctx.stream, quiet: flags.quiet, parallel: flags.parallel, framed: !flagsOnly})
+  const {flagsOnly, functions} = functionsFromFlags(stack, flags)
+  const progress = createProgress({stream: ctx.stream, quiet: flags.quiet, parallel: flags.parallel, framed: !flagsOnly, names: functions.map((f) => f.name)})
   const started = performance.now()
   let failure: FaasError | undefined
   try {
@@ -166,7 +166,7 @@ export async function pushCommand(ctx: CommandContext, stack: Stack | undefined,
   checkParallel(flags.parallel)
   const engine = await resolveBuilder({engine: flags.engine, env: ctx.env, allowHost: false})
   if (engine === 'host') throw new FaasError('push needs a container engine')
-  const progress = createProgress({stream: ctx.stream, quiet: flags.quiet, parallel: flags.parallel})
+  const progress = createProgress({stream: ctx.stream, quiet: flags.quiet, parallel: flags.parallel, names: stack.functions.map((f) => f.name)})
   let failure: FaasError | undefined
   try {
     const results = await pushFunctions({
@@ -192,7 +192,7 @@ export async function publishCommand(ctx: CommandContext, stack: Stack | undefin
   const engine = await resolveBuilder({engine: flags.engine ?? flags.builder, env: ctx.env, allowHost: false})
   if (engine === 'host') throw new FaasError('publish needs a container engine')
   await requireEngine(engine, ctx.env)
-  const progress = createProgress({stream: ctx.stream, quiet: flags.quiet, parallel: flags.parallel})
+  const progress = createProgress({stream: ctx.stream, quiet: flags.quiet, parallel: flags.parallel, names: stack.functions.map((f) => f.name)})
   let failure: FaasError | undefined
   try {
     const req = await buildRequest(ctx, stack, flags, progress, {builder: engine})
@@ -298,7 +298,8 @@ export async function upCommand(ctx: CommandContext, stack: Stack | undefined, f
     (await wiring.targetRunsOnHost?.()) === true
   if (chooseHost) ctx.stream.write('The gateway runs functions on the host (faas gateway): building with the host builder.\n')
   const builder = chooseHost ? 'host' : await resolveBuilder({builder: flags.builder, engine: flags.engine, env: ctx.env, allowHost: !flags.publish})
-  const makeProgress = () => createProgress({stream: ctx.stream, quiet: flags.quiet, parallel: flags.parallel})
+  let names = stack.functions.map((f) => f.name)
+  const makeProgress = () => createProgress({stream: ctx.stream, quiet: flags.quiet, parallel: flags.parallel, names})
   const templatesLookup = await resolveTemplates(ctx, flags, (line) => ctx.stream.write(`${line}\n`))
 
   const pass = async (current: Stack, functions: readonly StackFunction[]) => {
@@ -334,6 +335,7 @@ export async function upCommand(ctx: CommandContext, stack: Stack | undefined, f
         const reloaded = await wiring.reloadStack()
         if (!reloaded) throw new FaasError('the stack file is gone')
         current = reloaded
+        names = current.functions.map((f) => f.name)
       }
       // a stack change may touch any function; unchanged ones are "up to date" (incremental build)
       const targets = stackChanged ? current.functions : current.functions.filter((f) => functions.includes(f.name))
