@@ -65,11 +65,12 @@ await esbuild.build({
   logLevel: 'warning',
 })
 
-// `faas new NAME --lang LANG` fast path (bin/run.js tries it before loading oclif): one small
-// file, as every module and built-in loaded counts at start-up (it only handles templates that
-// are local or shipped; libraries it may need, like yaml, stay external in node_modules).
+// `faas new NAME --lang LANG` fast path (bin/run.js tries it before loading oclif), and the
+// values the shell completion asks for (`faas __complete KIND`): one small file each, as every
+// module and built-in loaded counts at start-up (new only handles templates that are local or
+// shipped; libraries they may need, like yaml, stay external in node_modules).
 await esbuild.build({
-  entryPoints: {new: 'src/templates/fast-new.ts'},
+  entryPoints: {new: 'src/templates/fast-new.ts', complete: 'src/ui/complete-values.ts'},
   bundle: true,
   format: 'esm',
   platform: 'node',
