@@ -18,19 +18,22 @@ if ((args.length === 1 && args[0] === '--version') || (args.length === 2 && args
     const {spawnSync} = await import('node:child_process')
     const r = spawnSync(plugin, args.slice(1), {stdio: 'inherit'})
     process.exitCode = r.status ?? 1
+  } else if (args[0] === '__complete') {
+    // the shell completion scripts ask for values (function names, languages, templates) on
+    // every TAB: answered from a small bundle, without oclif (src/ui/complete-values.ts)
+    await (await import('../dist/bundle/complete.js')).printCompletionValues(args.slice(1))
   } else if (args[0] === 'new' && (await (await import('../dist/bundle/new.js')).tryFastNew(args.slice(1)))) {
     // Fast path: `new NAME --lang LANG [...]` with a local or shipped template, without oclif
     // (src/templates/fast-new.ts); other forms of `new` (--list, --help, prompts, a template to
     // fetch) fall through to the full CLI below, before anything is written.
   } else {
-    const {run, flush, handle} = await import('../dist/bundle/faas.js')
+    const {run, flush, handleTopLevelError} = await import('../dist/bundle/faas.js')
     try {
       await run(args, import.meta.url)
       await flush()
     } catch (error) {
-      // faas-cli exits 1 for an unknown command; oclif's not-found plugin would exit 127
-      if (error?.oclif?.exit === 127) error.oclif.exit = 1
-      await handle(error)
+      // errors outside a command (unknown command, help for one): the same Error/Hint lines
+      handleTopLevelError(error)
     }
   }
 }

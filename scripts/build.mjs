@@ -40,6 +40,11 @@ const entry = [
   ...commands.map((c, i) => `import C${i} from './${c.file.split(path.sep).join('/')}'`),
   `export const COMMANDS = {${commands.map((c, i) => `${JSON.stringify(c.id)}: C${i}`).join(', ')}}`,
   `export {execute, run, flush, handle, settings} from '@oclif/core'`,
+  // package.json oclif.helpClass: help renders from the module that is already loaded
+  `export {default as HELP} from './src/ui/help.ts'`,
+  // package.json oclif.hooks.command_not_found, and bin/run.js's handler for errors outside commands
+  `export {default as NOT_FOUND} from './src/ui/not-found.ts'`,
+  `export {handleTopLevelError} from './src/ui/errors.ts'`,
 ].join('\n')
 
 const esbuild = await import('esbuild')
@@ -60,11 +65,12 @@ await esbuild.build({
   logLevel: 'warning',
 })
 
-// `faas new NAME --lang LANG` fast path (bin/run.js tries it before loading oclif): one small
-// file, as every module and built-in loaded counts at start-up (it only handles templates that
-// are local or shipped; libraries it may need, like yaml, stay external in node_modules).
+// `faas new NAME --lang LANG` fast path (bin/run.js tries it before loading oclif), and the
+// values the shell completion asks for (`faas __complete KIND`): one small file each, as every
+// module and built-in loaded counts at start-up (new only handles templates that are local or
+// shipped; libraries they may need, like yaml, stay external in node_modules).
 await esbuild.build({
-  entryPoints: {new: 'src/templates/fast-new.ts'},
+  entryPoints: {new: 'src/templates/fast-new.ts', complete: 'src/ui/complete-values.ts'},
   bundle: true,
   format: 'esm',
   platform: 'node',

@@ -16,14 +16,21 @@ import type {GatewayAuth, GatewayClient} from './gateway/client.js'
 import type {LoadStackOptions} from './stack/index.js'
 import type {Stack} from './stack/types.js'
 
-import {FaasError, isFaasError} from './errors.js'
+import {FaasError} from './errors.js'
 import {globalFlags} from './flags.js'
 import {printableLines} from './ui/escape.js'
+import {describeError, writeError} from './ui/errors.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Outputs = {[name: string]: any}
 
 const GO_BOOL = /^(true|false|t|f|1|0|TRUE|FALSE|True|False|T|F)$/
+
+function notABoolean(value: string, flag: string): FaasError {
+  return new FaasError(`invalid argument "${value}" for "--${flag}" flag: expected true or false`, {
+    hint: `Use --${flag}, --${flag}=false or --no-${flag}.`,
+  })
+}
 
 /** Rewrite `--flag=false` / `--flag=true` for boolean flags into oclif's `--no-flag` / `--flag`. */
 export function normaliseGoBooleans(argv: string[], flags: Record<string, {type: string; char?: string}>): string[] {
@@ -35,18 +42,18 @@ export function normaliseGoBooleans(argv: string[], flags: Record<string, {type:
       break
     }
     const m = /^--([^=]+)=(.*)$/.exec(arg)
-    if (m && flags[m[1]]?.type === 'boolean' && GO_BOOL.test(m[2])) {
+    if (m && flags[m[1]]?.type === 'boolean') {
+      if (!GO_BOOL.test(m[2])) throw notABoolean(m[2], m[1])
       const on = /^(true|t|1)$/i.test(m[2])
       out.push(on ? `--${m[1]}` : `--no-${m[1]}`)
       continue
     }
     const short = /^-([a-zA-Z])=(.*)$/.exec(arg)
-    if (short && GO_BOOL.test(short[2])) {
-      const name = Object.keys(flags).find((k) => flags[k].char === short[1] && flags[k].type === 'boolean')
-      if (name) {
-        out.push(/^(true|t|1)$/i.test(short[2]) ? `--${name}` : `--no-${name}`)
-        continue
-      }
+    const name = short && Object.keys(flags).find((k) => flags[k].char === short[1] && flags[k].type === 'boolean')
+    if (short && name) {
+      if (!GO_BOOL.test(short[2])) throw notABoolean(short[2], name)
+      out.push(/^(true|t|1)$/i.test(short[2]) ? `--${name}` : `--no-${name}`)
+      continue
     }
     out.push(arg)
   }
@@ -97,16 +104,25 @@ export function keepLastFlagValue(argv: string[], flags: Record<string, FlagShap
   return drop.size === 0 ? argv : argv.filter((_, i) => !drop.has(i))
 }
 
+/** One line out of oclif's multi-line parse errors (it lives with the error rendering). */
+export {parseErrorLine} from './ui/errors.js'
+
 /**
- * oclif's parse errors span lines ("The following error occurred:\n  Missing required flag shell\n
- * See more help with --help"): keep what says what is wrong, on one line.
+ * Whether argv asks for JSON output (-j, --json, --json=true; the last form wins), for errors
+ * that happen before or while flags are parsed.
  */
-export function parseErrorLine(message: string): string {
-  return message
-    .split('\n')
-    .map((line) => line.trim().replace(/\s+/g, ' '))
-    .filter((line) => line !== '' && line !== 'The following error occurred:' && !/^See more help with/.test(line))
-    .join(' ')
+export function argvAsksJson(argv: readonly string[]): boolean {
+  let json = false
+  for (const arg of argv) {
+    if (arg === '--') break
+    if (arg === '-j' || arg === '--json') json = true
+    else if (arg === '--no-json') json = false
+    else {
+      const m = /^(?:-j|--json)=(.*)$/.exec(arg)
+      if (m && GO_BOOL.test(m[1])) json = /^(true|t|1)$/i.test(m[1])
+    }
+  }
+  return json
 }
 
 export interface ClientRequest {
@@ -127,16 +143,25 @@ export interface ClientRequest {
 export abstract class BaseCommand extends Command {
   static override baseFlags = globalFlags
 
-  /** Set by commands that support -j/--json once flags are parsed. */
+  /**
+   * True once flags are parsed with -j/--json: stdout then carries only JSON, and stderr only
+   * JSON lines too (an error is one `{"error": …, "hint": …}` object).
+   */
   protected jsonMode = false
 
   protected override async parse<F extends Outputs, B extends Outputs, A extends Outputs>(
     options?: Input<F, B, A>,
     argv: string[] = this.argv,
   ): Promise<ParserOutput<F, B, A>> {
+    const defs = this.flagDefinitions(options)
+    const parsed = await super.parse(options, keepLastFlagValue(normaliseGoBooleans(argv, defs), defs))
+    if ('json' in defs && (parsed.flags as Outputs).json === true) this.jsonMode = true
+    return parsed
+  }
+
+  private flagDefinitions(options?: object): Record<string, FlagShape> {
     const input = (options ?? this.ctor) as {baseFlags?: object; flags?: object}
-    const defs = {...(input.baseFlags ?? {}), ...(input.flags ?? {})} as Record<string, FlagShape>
-    return super.parse(options, keepLastFlagValue(normaliseGoBooleans(argv, defs), defs))
+    return {...(input.baseFlags ?? {}), ...(input.flags ?? {})} as Record<string, FlagShape>
   }
 
   /** Write data to stdout (a newline is added unless the text ends with one). */
@@ -145,10 +170,14 @@ export abstract class BaseCommand extends Command {
   }
 
   /**
-   * Progress, notes and warnings: stderr, so stdout stays clean for data. They may quote a
-   * gateway or a repository, so control characters are escaped (ui/escape.ts).
+   * Progress, notes and warnings: stderr, so stdout stays clean for data (a JSON line in --json
+   * mode). They may quote a gateway or a repository, so control characters are escaped (ui/escape.ts).
    */
   protected note(text = ''): void {
+    if (this.jsonMode) {
+      if (text.trim()) process.stderr.write(JSON.stringify({warning: text.trim()}) + '\n')
+      return
+    }
     const safe = printableLines(text)
     process.stderr.write(safe.endsWith('\n') ? safe : safe + '\n')
   }
@@ -219,26 +248,12 @@ export abstract class BaseCommand extends Command {
   protected override async catch(err: Error & {oclif?: {exit?: number}; code?: string}): Promise<void> {
     // this.exit(n) — a deliberate exit, not an error
     if (err.code === 'EEXIT') throw err
-    const debug = process.env.FAAS_DEBUG === '1' || process.env.FAAS_DEBUG === 'true'
-    if (isFaasError(err)) {
-      // messages quote gateway answers, git's stderr, index entries: escape what they carry
-      process.stderr.write(`Error: ${printableLines(err.message)}\n`)
-      if (err.hint) process.stderr.write(`Hint: ${printableLines(err.hint)}\n`)
-      if (debug && err.stack) process.stderr.write(err.stack + '\n')
-      process.exitCode = err.exitCode
-      return
-    }
-    if (err.oclif) {
-      // flag / argument parse errors from oclif: one line, and where to look
-      process.stderr.write(`Error: ${parseErrorLine(err.message || String(err))}\n`)
-      process.stderr.write(`Hint: see "${this.config.bin} ${(this.id ?? '').replaceAll(':', ' ')} --help".\n`)
-      process.exitCode = 1
-      return
-    }
-    process.stderr.write(`Error: ${printableLines(err.message || String(err))}\n`)
-    if (debug && err.stack) process.stderr.write(err.stack + '\n')
-    else process.stderr.write('Hint: this looks like a bug in faas; run again with FAAS_DEBUG=1 for details and report it.\n')
-    process.exitCode = 1
+    const defs = this.flagDefinitions()
+    const shown = describeError(err, {bin: this.config.bin, commandId: this.id, flags: defs})
+    // a parse error comes before jsonMode is known: argv says whether JSON was asked for
+    const json = this.jsonMode || ('json' in defs && argvAsksJson(this.argv))
+    writeError(shown, {json, stack: err.stack})
+    process.exitCode = shown.exitCode
   }
 }
 

@@ -85,7 +85,7 @@ export function functionsFromFlags(stack: Stack | undefined, flags: Pick<BuildFl
 export const hostBuild: HostBuild = async ({fn, image, template, contextDir, buildArgs, noCache, env, progress}) => {
   const {buildOnHost} = await import('../local/host-builder.js')
   const result = await buildOnHost({
-    contextDir, image, host: template?.spec.host, functionName: fn.name, lang: fn.lang, buildArgs, env, noCache,
+    contextDir, image, host: template?.spec.host, functionName: fn.name, lang: fn.lang, handlerFolder: template?.spec.handler_folder, buildArgs, env, noCache,
     onOutput: (line) => progress.output(fn.name, line),
   })
   for (const warning of result.warnings) progress.log(`${fn.name}: ${warning}`)
@@ -141,8 +141,8 @@ export async function buildCommand(ctx: CommandContext, stack: Stack | undefined
   const {rejectRemoteBuilder} = await import('./remote.js')
   rejectRemoteBuilder(undefined, ctx.env)
   checkParallel(flags.parallel)
-  const {flagsOnly} = functionsFromFlags(stack, flags)
-  const progress = createProgress({stream: ctx.stream, out: ctx.out, quiet: flags.quiet, parallel: flags.parallel, framed: !flagsOnly})
+  const {flagsOnly, functions} = functionsFromFlags(stack, flags)
+  const progress = createProgress({stream: ctx.stream, out: ctx.out, quiet: flags.quiet, parallel: flags.parallel, framed: !flagsOnly, names: functions.map((f) => f.name)})
   const started = performance.now()
   let failure: FaasError | undefined
   try {
@@ -168,7 +168,7 @@ export async function pushCommand(ctx: CommandContext, stack: Stack | undefined,
   checkParallel(flags.parallel)
   const engine = await resolveBuilder({engine: flags.engine, env: ctx.env, allowHost: false})
   if (engine === 'host') throw new FaasError('push needs a container engine')
-  const progress = createProgress({stream: ctx.stream, quiet: flags.quiet, parallel: flags.parallel})
+  const progress = createProgress({stream: ctx.stream, quiet: flags.quiet, parallel: flags.parallel, names: stack.functions.map((f) => f.name)})
   let failure: FaasError | undefined
   try {
     const results = await pushFunctions({
@@ -194,7 +194,7 @@ export async function publishCommand(ctx: CommandContext, stack: Stack | undefin
   const engine = await resolveBuilder({engine: flags.engine ?? flags.builder, env: ctx.env, allowHost: false})
   if (engine === 'host') throw new FaasError('publish needs a container engine')
   await requireEngine(engine, ctx.env)
-  const progress = createProgress({stream: ctx.stream, out: ctx.out, quiet: flags.quiet, parallel: flags.parallel})
+  const progress = createProgress({stream: ctx.stream, out: ctx.out, quiet: flags.quiet, parallel: flags.parallel, names: stack.functions.map((f) => f.name)})
   let failure: FaasError | undefined
   try {
     const req = await buildRequest(ctx, stack, flags, progress, {builder: engine})
@@ -281,6 +281,8 @@ export interface UpWiring {
   onWatchReady?: () => void
   /** Whether the target gateway is faas's embedded one (runs functions on the host). */
   targetRunsOnHost?: () => Promise<boolean>
+  /** Fails when the gateway cannot be reached (asked before building, unless --skip-deploy). */
+  requireGateway?: () => Promise<void>
 }
 
 /** `faas up`: build → push → deploy, then with --watch again for every change. */
@@ -289,6 +291,8 @@ export async function upCommand(ctx: CommandContext, stack: Stack | undefined, f
   rejectRemoteBuilder(flags['remote-builder'], ctx.env)
   if (!stack) throw new FaasError('up needs a stack file', {hint: 'Pass -f stack.yaml, or run it in the folder that holds stack.yaml'})
   checkParallel(flags.parallel)
+  // a missing gateway is said at once, not after building and pushing everything
+  if (!flags['skip-deploy']) await wiring.requireGateway?.()
   const {runUp} = await import('./up.js')
   // Deploying to faas's embedded gateway: build on the host (a container image could not run
   // there), unless a builder or engine was asked for.
@@ -296,7 +300,8 @@ export async function upCommand(ctx: CommandContext, stack: Stack | undefined, f
     (await wiring.targetRunsOnHost?.()) === true
   if (chooseHost) ctx.stream.write('The gateway runs functions on the host (faas gateway): building with the host builder.\n')
   const builder = chooseHost ? 'host' : await resolveBuilder({builder: flags.builder, engine: flags.engine, env: ctx.env, allowHost: !flags.publish})
-  const makeProgress = () => createProgress({stream: ctx.stream, out: ctx.out, quiet: flags.quiet, parallel: flags.parallel})
+  let names = stack.functions.map((f) => f.name)
+  const makeProgress = () => createProgress({stream: ctx.stream, out: ctx.out, quiet: flags.quiet, parallel: flags.parallel, names})
   const templatesLookup = await resolveTemplates(ctx, flags, (line) => ctx.stream.write(`${line}\n`))
 
   const pass = async (current: Stack, functions: readonly StackFunction[]) => {
@@ -332,6 +337,7 @@ export async function upCommand(ctx: CommandContext, stack: Stack | undefined, f
         const reloaded = await wiring.reloadStack()
         if (!reloaded) throw new FaasError('the stack file is gone')
         current = reloaded
+        names = current.functions.map((f) => f.name)
       }
       // a stack change may touch any function; unchanged ones are "up to date" (incremental build)
       const targets = stackChanged ? current.functions : current.functions.filter((f) => functions.includes(f.name))
@@ -414,6 +420,8 @@ export async function localRunCommand(ctx: CommandContext, stack: Stack | undefi
       })
     }
     await build()
+    // Ctrl-C while building: start nothing
+    if (wiring.signal?.aborted) return
     const functions = await Promise.all(chosen.functions.map(async (f) => ({
       fn: f,
       image: await resolveImage(f),

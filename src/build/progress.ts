@@ -49,6 +49,15 @@ export interface ProgressOptions {
   framed?: boolean
   /** Force the live view on/off (default: a TTY and not CI). */
   live?: boolean
+  /** Every function the run may show, so the live view's columns line up from the first line. */
+  names?: readonly string[]
+  /** For NO_COLOR (default process.env). */
+  env?: NodeJS.ProcessEnv
+}
+
+/** https://no-color.org: any non-empty NO_COLOR turns colours off. */
+export function colourAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !env.NO_COLOR
 }
 
 export function wantsLiveView(stream: {isTTY?: boolean}, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -116,6 +125,11 @@ export class PlainProgress implements Progress {
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
 
+/** The name column: as wide as the longest name, at least 4 and at most 30 (longer names are cut). */
+function fitName(names: readonly string[]): number {
+  return Math.min(30, Math.max(4, ...names.map((n) => n.length)))
+}
+
 interface LiveRow {
   name: string
   verb: string
@@ -128,7 +142,9 @@ interface LiveRow {
 /**
  * A live view for terminals: one line per running function (spinner, name, latest message or
  * output line, elapsed time), redrawn in place; a finished function's line is printed above the
- * live area with ✔/✖, as are messages that must stay (errors, summaries).
+ * live area with ✔/✖, as are messages that must stay (errors, summaries). The name column is as
+ * wide as the longest name of the run (given up front as `names`), so finished lines printed
+ * early line up with later ones; ✔/✖ are coloured unless NO_COLOR is set.
  */
 export class LiveProgress implements Progress {
   private readonly rows: LiveRow[] = []
@@ -136,8 +152,13 @@ export class LiveProgress implements Progress {
   private frame = 0
   private timer: NodeJS.Timeout | undefined
   private dirty = false
+  private readonly colour: boolean
+  /** Width of the name column: the longest name known so far, kept for the whole run. */
+  private nameWidth: number
 
   constructor(private readonly opts: ProgressOptions) {
+    this.colour = colourAllowed(opts.env)
+    this.nameWidth = fitName(opts.names ?? [])
     this.timer = setInterval(() => {
       this.frame = (this.frame + 1) % SPINNER.length
       this.render()
@@ -150,6 +171,7 @@ export class LiveProgress implements Progress {
   }
 
   start(task: TaskStart): void {
+    this.nameWidth = Math.max(this.nameWidth, fitName([task.name]))
     this.rows.push({name: task.name, verb: task.verb, state: 'running', text: `${task.verb.toLowerCase()}…`, started: Date.now()})
     this.schedule()
   }
@@ -177,7 +199,7 @@ export class LiveProgress implements Progress {
     // a finished row leaves the live area for good, so the area never holds more rows than
     // tasks running at once (a 200-function stack still fits the terminal)
     this.rows.splice(i, 1)
-    this.log(this.format(r, this.nameWidth(r)))
+    this.log(this.format(r))
   }
 
   log(text: string): void {
@@ -217,16 +239,16 @@ export class LiveProgress implements Progress {
     if (this.drawn > 0) this.opts.stream.write(`\x1b[${this.drawn}A\x1b[0J`)
   }
 
-  private nameWidth(extra?: LiveRow): number {
-    const names = [...this.rows, ...(extra ? [extra] : [])].map((r) => r.name.length)
-    return Math.min(30, Math.max(4, ...names))
+  private paint(code: number, text: string): string {
+    return this.colour ? `\x1b[${code}m${text}\x1b[0m` : text
   }
 
-  private format(r: LiveRow, nameWidth: number): string {
+  private format(r: LiveRow): string {
     const width = Math.max(40, (this.opts.stream.columns ?? 100) - 1)
-    const icon = r.state === 'running' ? SPINNER[this.frame] : r.state === 'failed' ? '\x1b[31m✖\x1b[0m' : r.state === 'skipped' ? '-' : '\x1b[32m✔\x1b[0m'
+    const icon = r.state === 'running' ? SPINNER[this.frame] : r.state === 'failed' ? this.paint(31, '✖') : r.state === 'skipped' ? '-' : this.paint(32, '✔')
     const secs = r.state === 'running' ? (Date.now() - r.started) / 1000 : r.seconds ?? 0
-    const head = `${r.name.padEnd(nameWidth)}  ${fmtSeconds(secs).padStart(6)}s  `
+    const name = r.name.length > this.nameWidth ? `${r.name.slice(0, this.nameWidth - 1)}…` : r.name.padEnd(this.nameWidth)
+    const head = `${name}  ${fmtSeconds(secs).padStart(6)}s  `
     const room = Math.max(0, width - head.length - 2)
     const text = r.text.length > room ? `${r.text.slice(0, Math.max(0, room - 1))}…` : r.text
     return `${icon} ${head}${text}`
@@ -234,8 +256,7 @@ export class LiveProgress implements Progress {
 
   private render(): void {
     this.dirty = false
-    const nameWidth = this.nameWidth()
-    const lines = this.rows.map((r) => this.format(r, nameWidth))
+    const lines = this.rows.map((r) => this.format(r))
     this.clear()
     if (lines.length) this.opts.stream.write(`${lines.join('\n')}\n`)
     this.drawn = lines.length

@@ -8,6 +8,8 @@ export default class Namespaces extends NamespaceList {
   static override examples: string[] = []
 
   override async run(): Promise<void> {
+    // parsed first, so that with -j the note is a JSON line too
+    await this.parse(Namespaces)
     this.note('Command "namespaces" is deprecated, This has moved to "faas-cli namespace list".')
     await super.run()
   }

@@ -44,6 +44,10 @@ export default class Up extends BaseCommand {
       stackFile: stack && !/^[a-z]+:\/\//i.test(stack.source) && stack.source !== '-' ? path.resolve(stack.source) : undefined,
       signal: abort.signal,
       reloadStack: () => this.loadStack(flags),
+      requireGateway: async () => {
+        const {requireReachableGateway} = await import('../gateway/reachable.js')
+        await requireReachableGateway(await this.gatewayUrl({gatewayFlag: flags.gateway, stack}))
+      },
       targetRunsOnHost: async () => {
         const {isLocalRuntimeGateway} = await import('../gateway/info.js')
         return isLocalRuntimeGateway(await this.gatewayClient({gatewayFlag: flags.gateway, stack, token: flags.token, tlsNoVerify: flags['tls-no-verify']}))

@@ -36,6 +36,9 @@ export async function runDeploy(input: RunDeployInput): Promise<RunDeployOutput>
   const specs = stackMode
     ? await deploymentsFromStack(input.stack!, input.flags, input.cwd)
     : [await deploymentFromFlags(input.flags, input.cwd)]
+  // what to deploy is known and valid: now say at once if there is no gateway to deploy to
+  const {requireReachableGateway} = await import('./reachable.js')
+  await requireReachableGateway(input.client.gateway)
   const results = await deployFunctions(input.client, specs, input.options)
   return {stackMode, results}
 }

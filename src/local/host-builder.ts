@@ -75,6 +75,8 @@ export interface BuildOnHostOptions {
   host?: HostSpec
   functionName?: string
   lang?: string
+  /** Where the handler sits in the context (template.yml handler_folder; '' for dockerfile). */
+  handlerFolder?: string
   /** Docker build args; the build steps see them as environment variables. */
   buildArgs?: Record<string, string>
   /** Environment for the build steps (default process.env). */
@@ -168,6 +170,7 @@ export async function buildOnHost(opts: BuildOnHostOptions): Promise<HostBuildRe
   if (opts.lang) entry.lang = opts.lang
   if (opts.functionName) entry.function = opts.functionName
   entry.source = contextDir
+  entry.handler_folder = (opts.lang ?? '').toLowerCase() === 'dockerfile' ? '' : (opts.handlerFolder ?? 'function')
   await recordImage(entry, indexPath)
   await pruneStore(store, slug, dir)
   return {image, dir, digest, entry, cached, warnings}

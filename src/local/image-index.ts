@@ -41,6 +41,8 @@ export interface ImageIndexEntry {
   function?: string
   /** The build/<fn> folder it was built from. */
   source?: string
+  /** Where the handler sits inside it (template.yml handler_folder, '' for dockerfile). */
+  handler_folder?: string
   builtAt: string
 }
 

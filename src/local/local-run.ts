@@ -20,6 +20,7 @@ import {DEFAULT_NAMESPACE} from './gateway/function-runtime.js'
 import {baseEnvironment, functionEnvironment} from './sandbox/environment.js'
 import {type EmbeddedGateway, startGateway} from './gateway/server.js'
 import {type ImageIndexEntry, imageIndexPath, lookupImage, normaliseImageRef} from './image-index.js'
+import {sourcePathRewriter} from './source-paths.js'
 import {decodePath} from './watchdog/cgi-env.js'
 import {readWatchdogConfig} from './watchdog/config.js'
 import {sendText} from './watchdog/respond.js'
@@ -35,6 +36,8 @@ export interface LocalRunFunction {
   /** Stack `fprocess` (replaces the template's command). */
   fprocess?: string
   secrets?: string[]
+  /** The project's handler folder: paths of the built copy in the function's output point here. */
+  handlerDir?: string
 }
 
 export interface LocalRunOptions {
@@ -53,9 +56,20 @@ export interface LocalRunHandle {
   url: string
   /** URL of each function. */
   urls: Record<string, string>
-  /** Picks up a new build of the function(s) (after a rebuild). */
+  /** Picks up a new build of the function(s) (after a rebuild); a no-op once stopped. */
   reload(names?: string[]): Promise<void>
+  /**
+   * Resolves true once the function(s) serve requests (a crash-looping process is not up), or
+   * false when another reload or stop came first.
+   */
+  ready(names?: string[]): Promise<boolean>
   stop(): Promise<void>
+}
+
+/** What the function prints, with paths of its built copy pointing at the handler folder (source-paths.ts). */
+function outputRewriter(fn: LocalRunFunction, build: ImageIndexEntry): (line: string) => string {
+  if (!fn.handlerDir) return (line) => line
+  return sourcePathRewriter({runDir: build.dir, contextDir: build.source, handlerFolder: build.handler_folder ?? 'function', handlerDir: fn.handlerDir})
 }
 
 async function resolveBuild(fn: LocalRunFunction, indexPath: string): Promise<ImageIndexEntry> {
@@ -91,11 +105,12 @@ async function startSingle(opts: LocalRunOptions, fn: LocalRunFunction, indexPat
       name: fn.name,
       namespace,
     })
+    const rewrite = outputRewriter(fn, build)
     const wd = new Watchdog({
       config: readWatchdogConfig(env),
       env,
       cwd: build.dir,
-      logs: (_stream, line) => log(line),
+      logs: (_stream, line) => log(rewrite(line)),
       errorStyle: 'gateway',
       restart: true,
       label: fn.name,
@@ -104,12 +119,19 @@ async function startSingle(opts: LocalRunOptions, fn: LocalRunFunction, indexPat
     wd.start()
     return wd
   }
-  let current = await make()
+  let current: Watchdog | undefined
+  let stopped = false
+  /** Earlier builds still finishing their requests after a reload. */
+  const retiring = new Set<Watchdog>()
   const server = http.createServer({keepAliveTimeout: 65_000}, (req, res) => {
     const url = req.url ?? '/'
     const q = url.indexOf('?')
     const rawPath = q === -1 ? url : url.slice(0, q)
     const wd = current
+    if (!wd) {
+      req.resume()
+      return sendText(res, 503, 'the function is not running\n')
+    }
     if (rawPath === '/_/health' || rawPath === '/_/ready') {
       req.resume()
       if (req.method !== 'GET') return sendText(res, 405, '', [], '')
@@ -119,21 +141,48 @@ async function startSingle(opts: LocalRunOptions, fn: LocalRunFunction, indexPat
     }
     wd.handle(req, res, {path: url, decodedPath: decodePath(rawPath), query: q === -1 ? '' : url.slice(q + 1)})
   })
+  // the port first: when it is taken, fail before any function process is started
   await listen(server, opts.port, opts.host ?? '127.0.0.1')
+  try {
+    current = await make()
+  } catch (err) {
+    await new Promise<void>((r) => server.close(() => r()))
+    throw err
+  }
   const url = `http://${opts.host ?? '127.0.0.1'}:${(server.address() as {port: number}).port}`
   return {
     url,
     urls: {[fn.name]: url},
     async reload() {
+      if (stopped) return
       const next = await make()
-      const old = current
+      if (stopped) {
+        await next.stop()
+        return
+      }
+      const old = current!
       current = next
-      void old.drain(10_000).then(() => old.stop())
+      retiring.add(old)
+      void old.drain(10_000).then(() => old.stop()).finally(() => retiring.delete(old))
+    },
+    async ready() {
+      for (;;) {
+        const wd = current
+        if (stopped || !wd) return false
+        try {
+          await wd.whenReady(0)
+          return !stopped && current === wd
+        } catch {
+          // it exited before it was up: it restarts by itself; wait for that attempt
+          if (stopped || current !== wd) return false
+        }
+      }
     },
     async stop() {
+      stopped = true
       const closed = new Promise<void>((r) => server.close(() => r()))
       server.closeAllConnections()
-      await current.stop()
+      await Promise.all([current?.stop(), ...[...retiring].map((wd) => wd.stop())])
       await closed
     },
   }
@@ -142,7 +191,9 @@ async function startSingle(opts: LocalRunOptions, fn: LocalRunFunction, indexPat
 /** Several functions behind an embedded gateway (temporary state). */
 async function startSeveral(opts: LocalRunOptions, indexPath: string, log: (l: string) => void): Promise<LocalRunHandle> {
   const secrets = await localSecretsDir(opts.cwd, opts.functions.flatMap((f) => f.secrets ?? []))
-  for (const fn of opts.functions) await resolveBuild(fn, indexPath)
+  const rewriters = new Map<string, (line: string) => string>()
+  const resolveRewriter = async (fn: LocalRunFunction) => rewriters.set(fn.name, outputRewriter(fn, await resolveBuild(fn, indexPath)))
+  for (const fn of opts.functions) await resolveRewriter(fn)
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'faas-local-run-'))
   const width = Math.max(...opts.functions.map((f) => f.name.length))
   let gw: EmbeddedGateway
@@ -157,7 +208,7 @@ async function startSeveral(opts: LocalRunOptions, indexPath: string, log: (l: s
       sandbox: 'none',
       maxRequestBodyBytes: 0,
       onEvent: (m) => log(`${goLogTimestamp()} ${m}`),
-      onFunctionLog: (name, _instance, line) => log(`${name.padEnd(width)} | ${line}`),
+      onFunctionLog: (name, _instance, line) => log(`${name.padEnd(width)} | ${rewriters.get(name)?.(line) ?? line}`),
     })
   } catch (err) {
     await fs.rm(dataDir, {recursive: true, force: true})
@@ -200,16 +251,38 @@ async function startSeveral(opts: LocalRunOptions, indexPath: string, log: (l: s
     const ns = fn.namespace || DEFAULT_NAMESPACE
     urls[fn.name] = `${gw.url}/function/${fn.name}${ns === DEFAULT_NAMESPACE ? '' : '.' + ns}`
   }
+  let stopped = false
+  let reloads = 0
+  const availableReplicas = async (fn: LocalRunFunction) => {
+    const ns = fn.namespace || DEFAULT_NAMESPACE
+    const res = await fetch(`${gw.url}/system/function/${fn.name}?namespace=${encodeURIComponent(ns)}`).catch(() => undefined)
+    if (!res?.ok) return 0
+    return Number(((await res.json()) as {availableReplicas?: number}).availableReplicas ?? 0)
+  }
   return {
     url: gw.url,
     urls,
     async reload(names) {
+      if (stopped) return
+      reloads++
       for (const fn of opts.functions) {
         if (names && !names.includes(fn.name)) continue
+        await resolveRewriter(fn)
         await call('PUT', '/system/functions', deployment(fn))
       }
     },
+    async ready(names) {
+      const generation = reloads
+      const waiting = opts.functions.filter((fn) => !names || names.includes(fn.name))
+      while (!stopped && generation === reloads) {
+        const up = await Promise.all(waiting.map((fn) => availableReplicas(fn)))
+        if (up.every((n) => n > 0)) return !stopped && generation === reloads
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      return false
+    },
     async stop() {
+      stopped = true
       await gw.close()
       await fs.rm(dataDir, {recursive: true, force: true})
     },
@@ -268,6 +341,7 @@ export async function runLocalFunctionsOnHost(input: HostRunOptions & {functions
     environment: env,
     fprocess: fn.fprocess,
     secrets: fn.secrets,
+    handlerDir: fn.handler ? path.resolve(cwd, fn.handler) : undefined,
   }))
   const handle = await startLocalRun({functions, port: input.port, host: input.host, cwd, log})
   for (const [name, url] of Object.entries(handle.urls)) log(`${name} is running on the host: ${url}`)
@@ -291,11 +365,18 @@ export async function runLocalFunctionsOnHost(input: HostRunOptions & {functions
         log(`\nChange detected: rebuilding ${names.join(', ')}`)
         try {
           await rebuild(names)
+          // Ctrl-C during the rebuild: do not start the new build
+          if (input.signal?.aborted) return
           await handle.reload(names)
-          log(`Reloaded ${names.join(', ')}`)
         } catch (err) {
           log(`Rebuild failed: ${(err as Error).message}`)
+          return
         }
+        // "Reloaded" once the new build serves requests: not while it crash-loops (its output
+        // and the restarts show what is wrong), and not at all when a newer change came first
+        void handle.ready(names).then((up) => {
+          if (up && !input.signal?.aborted) log(`Reloaded ${names.join(', ')}`)
+        })
       },
     })
     await Promise.race([stopped, watching])

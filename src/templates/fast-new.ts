@@ -10,8 +10,7 @@
  * oclif alone costs more than that budget. It is bundled on its own (dist/bundle/new.js).
  */
 import {DEFAULT_GATEWAY, resolveGatewayUrl} from '../config/gateway.js'
-import {isFaasError} from '../errors.js'
-import {printableLines} from '../ui/escape.js'
+import {describeError, writeError} from '../ui/errors.js'
 import {resolveOffline} from './resolve-local.js'
 import {TemplateNotOffline, createFunction, newStackTarget, renderNewResult} from './scaffold.js'
 
@@ -103,17 +102,9 @@ export async function tryFastNew(argv: string[], env: NodeJS.ProcessEnv = proces
   } catch (error) {
     if (error instanceof TemplateNotOffline) return false
     // as BaseCommand renders errors
-    const debug = env.FAAS_DEBUG === '1' || env.FAAS_DEBUG === 'true'
-    const err = error as Error
-    process.stderr.write(`Error: ${printableLines(err?.message ?? String(error))}\n`)
-    if (isFaasError(error)) {
-      if (error.hint) process.stderr.write(`Hint: ${printableLines(error.hint)}\n`)
-      process.exitCode = error.exitCode
-    } else {
-      process.stderr.write(debug && err?.stack ? err.stack + '\n' : 'Hint: this looks like a bug in faas; run again with FAAS_DEBUG=1 for details and report it.\n')
-      process.exitCode = 1
-    }
-    if (debug && isFaasError(error) && error.stack) process.stderr.write(error.stack + '\n')
+    const shown = describeError(error, {bin: 'faas', commandId: 'new'})
+    writeError(shown, {stack: (error as Error)?.stack})
+    process.exitCode = shown.exitCode
   }
   return true
 }

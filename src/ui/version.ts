@@ -1,14 +1,15 @@
 import type {GatewayInfo} from '../gateway/info.js'
 import {printable} from './escape.js'
 
+/** `gateway` and `provider` are null when the gateway could not be asked. */
 export interface VersionReport {
   cli: {commit: string; version: string}
-  gateway?: {uri: string; version: string; sha: string}
-  provider?: {name: string; orchestration: string; version: string; sha: string}
+  gateway: {uri: string; version: string; sha: string} | null
+  provider: {name: string; orchestration: string; version: string; sha: string} | null
 }
 
 export function versionReport(cli: VersionReport['cli'], gateway?: string, info?: GatewayInfo): VersionReport {
-  const report: VersionReport = {cli}
+  const report: VersionReport = {cli, gateway: null, provider: null}
   if (gateway && info) {
     report.gateway = {uri: gateway, version: info.version?.release ?? '', sha: info.version?.sha ?? ''}
     report.provider = {

@@ -43,17 +43,23 @@ export function parseDurationOrSeconds(text: string): number | undefined {
 }
 
 /**
- * Parse a Go duration (`1m30s`, `500ms`, `1.5h`, `0`) into milliseconds, as faas-cli's
- * duration flags accept them. A bare integer is taken as seconds (the watchdogs accept that).
+ * Parse a Go duration (`1m30s`, `500ms`, `1.5h`, `0`) into milliseconds, as faas-cli's duration
+ * flags accept them: like Go, a number needs a unit (`--timeout 5` is an error that suggests `5s`).
  */
 export function parseDuration(text: string, flagName?: string): number {
-  const ms = parseDurationOrSeconds(text)
+  const ms = parseGoDuration(text)
   if (ms === undefined) throw durationError(text, flagName)
   return ms
 }
 
 function durationError(text: string, flagName?: string): FaasError {
   const where = flagName ? ` for "--${flagName}" flag` : ''
+  const bare = text.trim()
+  if (/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(bare)) {
+    return new FaasError(`invalid argument "${text}"${where}: time: missing unit in duration "${text}"`, {
+      hint: `Add a unit: ${flagName ? `--${flagName} ` : ''}${bare}s (or ms, m, h; e.g. 500ms, 1m30s).`,
+    })
+  }
   return new FaasError(`invalid argument "${text}"${where}: time: invalid duration "${text}"`, {
     hint: 'Use a Go duration such as 30s, 1m30s or 500ms.',
   })

@@ -100,6 +100,49 @@ describe('progress output', () => {
     assert.match(shown[50], /last/)
   })
 
+  it('live: NO_COLOR turns the colours off (the cursor still moves)', () => {
+    for (const env of [{NO_COLOR: '1'}, {}]) {
+      const sink = new TextSink()
+      const p = new LiveProgress({stream: sink, parallel: 2, env})
+      p.start({name: 'ok', worker: 0, verb: 'Building'})
+      p.start({name: 'bad', worker: 1, verb: 'Building'})
+      p.end('ok', 'done', 1)
+      p.end('bad', 'failed', 1)
+      p.close()
+      const colours = sink.text.match(/\x1b\[[0-9;]*m/g) ?? []
+      if (env.NO_COLOR) assert.deepEqual(colours, [], 'no colour codes with NO_COLOR')
+      else assert.ok(colours.length > 0, 'colours without NO_COLOR')
+      assert.deepEqual(screen(sink.text).map((l) => l.slice(0, 2)), ['✔ ', '✖ '])
+    }
+  })
+
+  it('live: columns line up for names of different lengths, finished or running', () => {
+    const sink = new TextSink()
+    const names = ['a', 'a-much-longer-function-name', 'mid-size']
+    const p = new LiveProgress({stream: sink, parallel: 2, names, env: {NO_COLOR: '1'}})
+    p.start({name: 'a', worker: 0, verb: 'Building'})
+    p.end('a', 'done', 1.5)
+    p.start({name: 'a-much-longer-function-name', worker: 0, verb: 'Building'})
+    p.start({name: 'mid-size', worker: 1, verb: 'Building'})
+    p.end('a-much-longer-function-name', 'up to date', 0.01)
+    p.output('mid-size', 'Step 1/2')
+    p.close()
+    const shown = screen(sink.text)
+    assert.equal(shown.length, 3, shown.join('\n'))
+    const column = shown.map((l) => l.search(/\d+\.\d\ds/))
+    assert.ok(column.every((c) => c === column[0] && c > 0), `seconds in one column:\n${shown.join('\n')}`)
+    // a name longer than the column is cut, not pushed out of line
+    const many = new TextSink()
+    const q = new LiveProgress({stream: many, parallel: 2, names: ['x', 'n'.repeat(60)], env: {NO_COLOR: '1'}})
+    q.start({name: 'x', worker: 0, verb: 'Building'})
+    q.end('x', 'done', 1)
+    q.start({name: 'n'.repeat(60), worker: 0, verb: 'Building'})
+    q.end('n'.repeat(60), 'done', 1)
+    q.close()
+    const lines = screen(many.text)
+    assert.equal(lines[0].search(/\d\.\d\ds/), lines[1].search(/\d\.\d\ds/), lines.join('\n'))
+  })
+
   it('uses the live view only on a terminal outside CI, with several tasks', () => {
     assert.equal(wantsLiveView({isTTY: true}, {}), true)
     assert.equal(wantsLiveView({isTTY: true}, {CI: 'true'}), false)

@@ -5,6 +5,7 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
+import {fakeEngineEnv, makeStackProject, readEngineLog} from '../build/helpers.js'
 import {runCli, tempDir} from '../helpers/cli.js'
 import {type TestGateway, startTestGateway} from '../helpers/gateway.js'
 
@@ -149,8 +150,8 @@ describe('deploy', () => {
   it('says what to do when the gateway is down', async () => {
     const r = await runCli(['deploy', '-g', 'http://127.0.0.1:9', '--image', 'me/x', '--name', 'x'])
     assert.equal(r.code, 1)
-    assert.match(r.stderr, /cannot connect to OpenFaaS on URL: http:\/\/127\.0\.0\.1:9/)
-    assert.match(r.stderr, /Hint: Is OpenFaaS deployed\?/)
+    assert.match(r.stderr, /^Error: gateway not reachable at http:\/\/127\.0\.0\.1:9 \(connection refused\)\n/)
+    assert.match(r.stderr, /Hint: Start one on this machine with "faas gateway"/)
   })
 
   it('--parallel sends the same requests as a sequential run and keeps stack order in the output', async () => {
@@ -186,5 +187,37 @@ describe('deploy', () => {
     assert.match(r.stderr, /^one: Unexpected status: 500, message: nope$/m)
     assert.match(r.stderr, /Error: 1 of 3 functions failed to deploy: one \(500\)/)
     assert.equal((r.stdout.match(/Deployed\. /g) ?? []).length, 2)
+  })
+})
+
+describe('up and deploy check the gateway first', () => {
+  const dead = 'http://127.0.0.1:1'
+  const expected = (url: string) => new RegExp(`^Error: gateway not reachable at ${url.replaceAll('.', '\\.')}[^\\n]*\\nHint: [^\\n]*faas gateway[^\\n]*-g[^\\n]*OPENFAAS_URL`)
+
+  it('deploy says "gateway not reachable at URL" before deploying anything', async () => {
+    const cwd = project({'stack.yaml': stackOf(['hello'])})
+    const r = await runCli(['deploy', '-g', dead], {cwd})
+    assert.equal(r.code, 1)
+    assert.equal(r.stdout, '', 'no "Deploying:" line')
+    assert.match(r.stderr, expected(dead))
+  })
+
+  it('up says so before building: no container engine is called', async () => {
+    const cwd = makeStackProject()
+    const {env, log} = fakeEngineEnv()
+    const r = await runCli(['up', '-g', dead], {cwd, env})
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, expected(dead))
+    assert.deepEqual(readEngineLog(log), [], 'nothing was built')
+    // the URL comes from OPENFAAS_URL too
+    const viaEnv = await runCli(['up'], {cwd, env: {...env, OPENFAAS_URL: 'http://127.0.0.1:2'}})
+    assert.match(viaEnv.stderr, expected('http://127.0.0.1:2'))
+  })
+
+  it('up --skip-deploy needs no gateway', async () => {
+    const cwd = makeStackProject()
+    const {env} = fakeEngineEnv()
+    const r = await runCli(['up', '-g', dead, '--skip-deploy', '--skip-push'], {cwd, env})
+    assert.equal(r.code, 0, r.stderr)
   })
 })

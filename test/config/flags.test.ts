@@ -54,7 +54,10 @@ describe('Go durations', () => {
     assert.equal(parseDuration('500ms'), 500)
     assert.equal(parseDuration('1.5h'), 5_400_000)
     assert.equal(parseDuration('0'), 0)
-    assert.equal(parseDuration('10'), 10_000)
+  })
+  it('needs a unit, as Go does: a bare number is an error that names the fix', () => {
+    assert.throws(() => parseDuration('10', 'timeout'), (e) => isFaasError(e) && e.message === 'invalid argument "10" for "--timeout" flag: time: missing unit in duration "10"' && /--timeout 10s/.test(e.hint ?? ''))
+    assert.throws(() => parseDuration('1.5'), (e) => isFaasError(e) && /1\.5s/.test(e.hint ?? ''))
   })
   it('rejects garbage with a clear error', () => {
     assert.throws(() => parseDuration('ten', 'since'), (e) => isFaasError(e) && e.message.includes('--since'))

@@ -126,6 +126,25 @@ describe('Go-style argument forms', () => {
     }
   })
 
+  it('every duration flag needs a unit (--timeout 5 is an error naming 5s), as one Error/Hint pair', async () => {
+    const cases = [
+      ['deploy', '--image', 'acme/y:1', '--name', 'y', '-g', gw.url, '--timeout', '5'],
+      ['up', '--timeout', '5'],
+      ['store', 'deploy', 'figlet', '-g', gw.url, '--timeout', '5'],
+      ['login', '-g', gw.url, '--password', 'x', '--timeout', '5'],
+      ['logs', 'figlet', '-g', gw.url, '--since', '5'],
+      ['ready', '-g', gw.url, '--interval', '5'],
+    ]
+    gw.clearRequests()
+    for (const args of cases) {
+      const flag = args.at(-2)!
+      const r = await runCli(args)
+      assert.equal(r.code, 1, args.join(' '))
+      assert.equal(r.stderr, `Error: invalid argument "5" for "${flag}" flag: time: missing unit in duration "5"\nHint: Add a unit: ${flag} 5s (or ms, m, h; e.g. 500ms, 1m30s).\n`, args.join(' '))
+    }
+    assert.deepEqual(gw.requests, [], 'nothing is sent with a bad flag')
+  })
+
   it('local-run -e takes K1=V1,K2=V2 in one value (stringToString splits)', async () => {
     const cwd = makeStackProject()
     const r = await runCli(['local-run', 'web', '--print', '--build=false', '-p=9091', '-e', 'A=1,B=2', '-e=C=3'], {cwd, env: fakeEngineEnv().env})

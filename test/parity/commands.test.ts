@@ -333,6 +333,8 @@ describe('parity: every faas-cli command and flag (spec §1.0-§1.2, §7) agains
             assert.equal(parseDuration(String(mf.default)), f.default, `${where} default`)
             assert.equal(await cf.parse!('1m30s', {}, cf), 90_000, `${where} parses Go durations`)
             await assert.rejects(cf.parse!('ten', {}, cf), `${where} rejects garbage`)
+            // Go's time.ParseDuration: a number without a unit is an error, the hint names 5s
+            await assert.rejects(cf.parse!('5', {}, cf), (e: Error & {hint?: string}) => /missing unit in duration "5"/.test(e.message) && (e.hint ?? '').includes('5s'), `${where} needs a unit`)
             break
           case 'repeatable':
             // Go's stringArray never splits a value on commas

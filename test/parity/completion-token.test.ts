@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {readFileSync, statSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {before, describe, it} from 'node:test'
 
-import {runCli, tempDir} from '../helpers/cli.js'
+import {binPath, runCli, tempDir} from '../helpers/cli.js'
 
 function haveShell(name: string): boolean {
   return spawnSync(name, ['-c', 'exit 0']).status === 0
@@ -24,9 +24,12 @@ describe('faas completion', () => {
   })
 
   /** What bash completion offers for the words typed (the last one is the word being completed). */
-  function complete(...words: string[]): string[] {
+  function complete(...args: Array<string | {cwd: string; path: string}>): string[] {
+    const where = typeof args[0] === 'object' ? (args.shift() as {cwd: string; path: string}) : undefined
+    const words = args as string[]
     const quoted = words.map((w) => `'${w.replaceAll("'", "'\\''")}'`).join(' ')
-    const r = spawnSync('bash', ['-c', `source '${script}'; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _faas_complete; printf '%s\\n' "\${COMPREPLY[@]}"; complete -p faas faas-cli`], {encoding: 'utf8'})
+    const env = where ? {...process.env, PATH: `${where.path}:${process.env.PATH}`, HOME: tempDir()} : process.env
+    const r = spawnSync('bash', ['-c', `source '${script}'; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _faas_complete; printf '%s\\n' "\${COMPREPLY[@]}"; complete -p faas faas-cli`], {encoding: 'utf8', cwd: where?.cwd, env})
     assert.equal(r.status, 0, r.stderr)
     return r.stdout.split('\n').filter(Boolean)
   }
@@ -46,6 +49,47 @@ describe('faas completion', () => {
     // a flag's value is left to the shell's file completion; the command path still holds after it
     assert.deepEqual(complete('faas', 'deploy', '-f', '').filter((l) => !l.startsWith('complete ')), [])
     assert.ok(complete('faas', 'deploy', '-f', 'stack.yml', '--rea').includes('--read-template'))
+  })
+
+  describe('values', () => {
+    // the script asks `faas __complete KIND`: a faas on PATH, as after installing
+    const bin = tempDir()
+    for (const name of ['faas', 'faas-cli']) writeFileSync(path.join(bin, name), `#!/bin/sh\nexec "${process.execPath}" "${binPath}" "$@"\n`, {mode: 0o755})
+    const project = tempDir()
+    writeFileSync(path.join(project, 'stack.yaml'), 'version: 1.0\nprovider:\n  name: openfaas\nfunctions:\n  api-users:\n    image: a:1\n  api-orders:\n    image: b:1\n  web:\n    image: c:1\n')
+    writeFileSync(path.join(project, 'other.yml'), 'version: 1.0\nprovider:\n  name: openfaas\nfunctions:\n  elsewhere:\n    image: d:1\n')
+    mkdirSync(path.join(project, 'template', 'my-lang'), {recursive: true})
+    writeFileSync(path.join(project, 'template', 'my-lang', 'template.yml'), 'language: my-lang\nfprocess: cat\n')
+    const values = (...words: string[]) => complete({cwd: project, path: bin}, ...words).filter((l) => !l.startsWith('complete '))
+
+    it('function names of the stack for invoke, logs, describe, remove (and its aliases), --filter', {skip: !haveShell('bash') && 'no bash'}, () => {
+      for (const command of ['invoke', 'logs', 'describe', 'remove', 'rm', 'delete']) assert.deepEqual(values('faas', command, 'api-').sort(), ['api-orders', 'api-users'], command)
+      assert.deepEqual(values('faas', 'list', '--filter', '').sort(), ['api-orders', 'api-users', 'web'])
+      assert.deepEqual(values('faas', 'deploy', '--filter', 'w'), ['web'])
+      assert.deepEqual(values('faas', 'logs', '-f', 'other.yml', ''), ['elsewhere'], '-f names the stack file')
+      assert.deepEqual(values('faas-cli', 'invoke', '--yaml=other.yml', 'e'), ['elsewhere'])
+    })
+
+    it('languages for new --lang (./template and the shipped templates), store templates for template store pull', {skip: !haveShell('bash') && 'no bash'}, () => {
+      const langs = values('faas', 'new', 'fn', '--lang', '')
+      for (const l of ['my-lang', 'node20', 'python3-http', 'bash', 'golang-http', 'dockerfile']) assert.ok(langs.includes(l), `${l} in ${langs.join(' ')}`)
+      assert.deepEqual(values('faas', 'new', 'fn', '--lang', 'my'), ['my-lang'])
+      const store = values('faas', 'template', 'store', 'pull', 'python3-')
+      assert.ok(store.includes('python3-http') && store.every((t) => t.startsWith('python3-')), store.join(' '))
+      // other flags with a value still complete files (the shell's default)
+      assert.deepEqual(values('faas', 'new', 'fn', '--handler', ''), [])
+    })
+
+    it('nothing (and no error) for a stack that does not parse or is not there', {skip: !haveShell('bash') && 'no bash'}, () => {
+      assert.deepEqual(values('faas', 'invoke', '-f', 'missing.yml', ''), [])
+      assert.deepEqual(complete({cwd: tempDir(), path: bin}, 'faas', 'invoke', '').filter((l) => !l.startsWith('complete ')), [])
+    })
+  })
+
+  it('is the one completion command: oclif\'s autocomplete plugin is not installed', async () => {
+    const r = await runCli(['autocomplete'])
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /^Error: unknown command "autocomplete"/)
   })
 
   it('prints a zsh script registered for both names', async () => {
