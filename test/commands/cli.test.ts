@@ -80,6 +80,7 @@ describe('--json: errors are one JSON object on stderr', () => {
     logs: ['logs', 'x', '-g', dead, '--tail=false'],
     diff: ['diff', '-g', dead],
     'secret:list': ['secret', 'list', '-g', dead],
+    'secret:unseal': ['secret', 'unseal', path.join(tempDir(), 'no-such-key')],
     'namespace:list': ['namespace', 'list', '-g', dead],
     namespaces: ['namespaces', '-g', dead],
     'namespace:get': ['namespace', 'get', 'x', '-g', dead],

@@ -143,8 +143,8 @@ describe('secret keygen / seal / unseal (CLI)', () => {
       [['secret', 'seal', 'key.pub', '--from-file', 'k='], /invalid --from-file format "k=", expected key=path/],
       [['secret', 'seal', 'key.pub', '--from-file', 'k=missing.txt'], /reading file for key "k": open missing\.txt: no such file or directory/],
       [['secret', 'seal', 'nope.pub', '--from-literal', 'a=b'], /reading public key: open nope\.pub: no such file or directory/],
-      [['secret', 'seal', 'key.pub', 'extra', '--from-literal', 'a=b'], /Unexpected argument: extra/],
-      [['secret', 'seal', '--from-literal', 'a=b'], /Missing 1 required arg/],
+      [['secret', 'seal', 'key.pub', 'extra', '--from-literal', 'a=b'], /unexpected argument: extra/i],
+      [['secret', 'seal', '--from-literal', 'a=b'], /missing argument PUBLICKEYFILE/],
       [['secret', 'unseal', 'key'], /reading sealed file: open com\.openfaas\.secrets: no such file or directory/],
       [['secret', 'unseal', 'key.pub', '--in', 'key'], /invalid sealed envelope|unsupported envelope version/],
     ]
