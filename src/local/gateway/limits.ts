@@ -18,6 +18,8 @@ export interface GatewayLimits {
    * in progress is closed to make room, so clients that never send a request can't lock others out.
    */
   maxConnections: number
+  /** Connections the kernel queues before the gateway accepts them (capped by net.core.somaxconn). */
+  acceptBacklog: number
   /** Largest JSON body of a /system/* request. */
   jsonBodyBytes: number
   /** Largest body of one asynchronous call (the NATS message limit of OpenFaaS). */
@@ -37,6 +39,7 @@ export const LIMITS: Readonly<GatewayLimits> = Object.freeze({
   timeoutCheckIntervalMs: 1_000,
   keepAliveTimeoutMs: 65_000,
   maxConnections: 4096,
+  acceptBacklog: 4096,
   jsonBodyBytes: 16 * 1024 * 1024,
   asyncBodyBytes: 256_000,
   asyncQueueLength: 1000,

@@ -140,7 +140,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
     server.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'))
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(options.port ?? 8080, host, () => {
+      // a deep accept queue: a burst of connections is accepted (and, past the cap, made room
+      // for) instead of dropped by the kernel, which callers would feel as a 1 s SYN retry
+      server.listen({port: options.port ?? 8080, host, backlog: limits.acceptBacklog}, () => {
         server.off('error', reject)
         resolve()
       })
