@@ -37,3 +37,10 @@ export function namespaceOf(bodyValue: unknown, query: URLSearchParams): string 
   if (bodyValue !== undefined && bodyValue !== null && bodyValue !== '') checkName('namespace', bodyValue)
   return namespaceParam(query)
 }
+
+/** The `namespace` query parameter (checked), which must exist; else the default namespace. */
+export function existingNamespaceParam(query: URLSearchParams, registry: Registry): string {
+  const ns = namespaceParam(query)
+  registry.requireNamespace(ns)
+  return ns
+}

@@ -8,15 +8,14 @@ import type {FunctionRuntime} from '../function-runtime.js'
 import {asObject, HttpError, methodNotAllowed, readJson, sendEmpty, sendJson, stringMap} from '../http.js'
 import {checkName} from '../names.js'
 import {MAX_REPLICAS} from '../registry.js'
-import {namespaceOf, namespaceParam, type RouteContext, type SystemRequest} from './context.js'
+import {existingNamespaceParam, namespaceOf, namespaceParam, type RouteContext, type SystemRequest} from './context.js'
 
 export async function functionsRoute(r: SystemRequest, ctx: RouteContext): Promise<void> {
   const {req, res, method, query} = r
   const registry = ctx.registry
   if (method === 'GET') {
     req.resume()
-    const ns = namespaceParam(query)
-    registry.requireNamespace(ns)
+    const ns = existingNamespaceParam(query, registry)
     const list: FunctionStatus[] = []
     for (const fn of registry.inNamespace(ns)) list.push(await statusOf(fn, false))
     return sendJson(res, 200, list)

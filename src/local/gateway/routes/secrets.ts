@@ -1,15 +1,14 @@
 /** /system/secrets: list, create, update, delete (runtime.md §4). Values never appear in answers. */
 import {asObject, HttpError, methodNotAllowed, readJson, sendEmpty, sendJson} from '../http.js'
 import {checkName} from '../names.js'
-import {namespaceOf, namespaceParam, type RouteContext, type SystemRequest} from './context.js'
+import {existingNamespaceParam, namespaceOf, type RouteContext, type SystemRequest} from './context.js'
 
 export async function secretsRoute(r: SystemRequest, ctx: RouteContext): Promise<void> {
   const {req, res, method, query} = r
   const registry = ctx.registry
   if (method === 'GET') {
     req.resume()
-    const ns = namespaceParam(query)
-    registry.requireNamespace(ns)
+    const ns = existingNamespaceParam(query, registry)
     return sendJson(res, 200, (await registry.listSecrets(ns)).map((name) => ({name, namespace: ns})))
   }
   if (method === 'POST' || method === 'PUT') {
