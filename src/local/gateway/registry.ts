@@ -7,7 +7,6 @@
 import {isDirectory as isDir} from '../../fsutil.js'
 import type {FunctionDeployment, FunctionNamespace} from '../../gateway/types.js'
 import {type ImageIndexEntry, lookupImage} from '../image-index.js'
-import type {Sandbox} from '../sandbox/index.js'
 import {readWatchdogConfig} from '../watchdog/config.js'
 import {DEFAULT_NAMESPACE, FunctionRuntime, type RuntimeSettings} from './function-runtime.js'
 import {HttpError} from './http.js'
@@ -34,7 +33,7 @@ export class Registry {
     private readonly store: StateStore,
     private readonly state: GatewayState,
     private readonly indexPath: string,
-    private readonly settings: RuntimeSettings & {sandbox: Sandbox},
+    private readonly settings: RuntimeSettings,
   ) {}
 
   static async open(dataDir: string, indexPath: string, settings: RuntimeSettings): Promise<Registry> {

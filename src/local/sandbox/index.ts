@@ -21,7 +21,7 @@ export interface Sandbox {
   readonly kind: 'bubblewrap' | 'none'
   /** Under `auto`, why there is no sandbox (for the one warning at start-up). */
   readonly unavailable?: string
-  /** Records every process tree started, so a later gateway can reap what a killed one left. */
+  /** Where unconfined process trees are recorded, so a later gateway can reap what a killed one left. */
   readonly ledger?: ProcessLedger
   /** The launcher of one function replica. */
   launcher(box: FunctionBox): Launcher
@@ -115,7 +115,8 @@ class Bubblewrapped implements Sandbox {
     let pool: SpawnPool | undefined
     const setting = spawnHelpersSetting()
     return {
-      ledger: this.ledger,
+      // no ledger: --die-with-parent already takes every tree with a killed gateway, so a
+      // function call costs no file writes (the ledger serves `reapLeftovers` of unconfined runs)
       command,
       pool: () => {
         if (setting === 0) return undefined

@@ -33,9 +33,8 @@ export function namespaceParam(query: URLSearchParams): string {
 
 /** A namespace from a body field, else from the query, else the default; checked. */
 export function namespaceOf(bodyValue: unknown, query: URLSearchParams): string {
-  if (typeof bodyValue === 'string' && bodyValue !== '') return checkName('namespace', bodyValue)
-  if (bodyValue !== undefined && bodyValue !== null && bodyValue !== '') checkName('namespace', bodyValue)
-  return namespaceParam(query)
+  if (bodyValue === undefined || bodyValue === null || bodyValue === '') return namespaceParam(query)
+  return checkName('namespace', bodyValue)
 }
 
 /** The `namespace` query parameter (checked), which must exist; else the default namespace. */
