@@ -72,8 +72,22 @@ export interface FunctionNamespace {
   annotations?: Record<string, string>
 }
 
+export interface VersionInfo {
+  sha?: string
+  release?: string
+  commit_message?: string
+}
+
+/** What a provider (faas-provider) answers on /system/info; the gateway wraps it in GatewayInfo. */
+export interface ProviderInfo {
+  provider?: string
+  orchestration?: string
+  version?: VersionInfo
+}
+
+/** What a gateway answers on /system/info. */
 export interface GatewayInfo {
-  provider?: {provider?: string; orchestration?: string; version?: {sha?: string; release?: string; commit_message?: string}}
-  version?: {sha?: string; release?: string; commit_message?: string}
+  provider?: ProviderInfo
+  version?: VersionInfo
   arch?: string
 }

@@ -9,7 +9,8 @@
  *    they carry `Origin` and `Sec-Fetch-Site`. A browser request from another site is refused,
  *    on every route; a local front end (http://localhost:3000) is not another site.
  *  - /system/* writes must say they carry JSON (every OpenFaaS client sends application/json),
- *    which a page can't send cross-origin without a CORS preflight the gateway never grants.
+ *    which a page can't send cross-origin without a CORS preflight the gateway never grants;
+ *    the one exception is the OpenFaaS gateway's own scale call (isProviderScaling).
  * Function routes stay without credentials, as in OpenFaaS; the rules above still apply to them.
  */
 import type {IncomingMessage} from 'node:http'
@@ -76,10 +77,26 @@ export function refusal(policy: AdmissionPolicy, req: IncomingMessage, pathname:
       return `browser requests from origin ${JSON.stringify(origin.slice(0, 100))} are not accepted by this gateway`
     }
   }
-  if (pathname.startsWith('/system/') && isWrite(req.method) && carriesBody(req) && !isJson(h['content-type'])) {
+  if (pathname.startsWith('/system/') && isWrite(req.method) && carriesBody(req) && !isJson(h['content-type']) && !isProviderScaling(req, pathname)) {
     return 'writes to /system/* must send Content-Type: application/json'
   }
   return undefined
+}
+
+/**
+ * The OpenFaaS gateway in front of us (provider mode) scales a function from zero with a JSON body
+ * but no Content-Type. Only that route, and only with no mark of a browser (every browser sends
+ * Origin on a POST): it starts no new code, and still needs the credentials.
+ */
+function isProviderScaling(req: IncomingMessage, pathname: string): boolean {
+  const h = req.headers
+  return (
+    req.method === 'POST' &&
+    pathname.startsWith('/system/scale-function/') &&
+    h['content-type'] === undefined &&
+    h.origin === undefined &&
+    h['sec-fetch-site'] === undefined
+  )
 }
 
 function isWrite(method: string | undefined): boolean {

@@ -11,6 +11,7 @@ import {sendText} from '../watchdog/respond.js'
 import type {RequestContext} from '../watchdog/types.js'
 import {DEFAULT_NAMESPACE} from './function-runtime.js'
 import {notFound, redirect} from './http.js'
+import type {GatewayMetrics} from './metrics.js'
 import {parseFunctionRef} from './names.js'
 import {cleanPath, escapePath, needsCleaning} from './paths.js'
 import type {Registry} from './registry.js'
@@ -23,6 +24,8 @@ export interface InvokeSettings {
   servedBy: string
   /** User-Agent given to a request that has none. */
   userAgent: string
+  /** Prometheus counters (metrics.ts), when the metrics port is on. */
+  metrics?: GatewayMetrics
 }
 
 /** `rest` is what follows `/function/` in the request target. */
@@ -56,10 +59,14 @@ export function invokeRoute(req: IncomingMessage, res: ServerResponse, rest: str
   }
   const sub = slash === -1 ? '/' : pathPart.slice(slash)
   const decoded = decodePath(sub)
-  const startNs = nowUnixNanos().toString()
-  const requestHeaders: string[] = ['X-Start-Time', startNs]
-  const responseHeaders: string[] = ['X-Start-Time', startNs, 'X-Served-By', s.servedBy]
   const h = req.headers
+  // Behind the OpenFaaS gateway (provider mode) the call already carries the gateway's
+  // X-Start-Time: the function gets that one alone, and the answer repeats it (faas-provider
+  // proxies add none; only the gateway does).
+  const given = h['x-start-time']
+  const startNs = typeof given === 'string' && given !== '' ? given : nowUnixNanos().toString()
+  const requestHeaders: string[] = given === undefined ? ['X-Start-Time', startNs] : []
+  const responseHeaders: string[] = ['X-Start-Time', startNs, 'X-Served-By', s.servedBy]
   if (h['x-call-id'] === undefined) {
     const id = randomUUID()
     requestHeaders.push('X-Call-Id', id)
@@ -78,7 +85,8 @@ export function invokeRoute(req: IncomingMessage, res: ServerResponse, rest: str
     responseHeaders,
     defaultContentType: h['content-type'] ?? 'text/plain',
   }
-  res.once('finish', () => fn.invocations++)
+  if (s.metrics) s.metrics.track(fn, res)
+  else res.once('finish', () => fn.invocations++)
   const replica = fn.pickNow()
   if (replica) {
     replica.watchdog.handle(req, res, ctx)

@@ -33,7 +33,12 @@ export interface RunGatewayOptions {
   functionLogs?: boolean
   version: string
   env?: NodeJS.ProcessEnv
+  /** Prometheus metrics port; 0 = no metrics; undefined = OpenFaaS's 8082 when it is free. */
+  metricsPort?: number
 }
+
+/** OpenFaaS serves its gateway metrics on this port. */
+export const DEFAULT_METRICS_PORT = 8082
 
 /** The credential files, named as OpenFaaS names its secrets (the data dir can serve as secret_mount_path). */
 export const PASSWORD_FILE = 'basic-auth-password'
@@ -101,11 +106,19 @@ export async function runGateway(opts: RunGatewayOptions): Promise<void> {
       version: opts.version,
       env,
       asyncConcurrency: opts.asyncConcurrency,
+      metricsPort: opts.metricsPort === undefined ? DEFAULT_METRICS_PORT : opts.metricsPort || undefined,
+      // the default port may be taken (an OpenFaaS gateway, a second faas gateway): not an error
+      metricsPortOptional: opts.metricsPort === undefined,
       onEvent: (m) => log(m),
       onFunctionLog: opts.functionLogs ? (_fn, instance, line) => process.stderr.write(`${instance} | ${line}\n`) : undefined,
     })
   } catch (err) {
     const e = err as NodeJS.ErrnoException
+    if (e.code === 'EADDRINUSE' && (e as {metricsPort?: number}).metricsPort !== undefined) {
+      throw new FaasError(`metrics port ${opts.metricsPort} on ${opts.host} is already in use`, {
+        hint: 'pick another one with --metrics-port, or turn metrics off with --metrics-port 0 (an OpenFaaS gateway on this machine uses 8082 too)',
+      })
+    }
     if (e.code === 'EADDRINUSE') {
       throw new FaasError(`port ${opts.port} on ${opts.host} is already in use`, {hint: 'stop whatever listens there, or pick another port with --port'})
     }
@@ -131,6 +144,7 @@ export async function runGateway(opts: RunGatewayOptions): Promise<void> {
   } else {
     log('basic auth is OFF (--basic-auth=false): anything on this machine can deploy and run commands through this gateway')
   }
+  if (gw.metricsPort !== undefined) log(`Prometheus metrics: http://${gw.url.split('//')[1].replace(/:\d+$/, '')}:${gw.metricsPort}/metrics`)
   log(`use it: export OPENFAAS_URL=${gw.url}`)
   // the last line of the start-up: scripts wait for it
   const bound = gw.url.endsWith(`//${gw.bindAddress}`) ? '' : ` (bound to ${gw.bindAddress})`

@@ -11,6 +11,7 @@
  *   names.ts         function, namespace and secret names
  *   registry.ts      what is deployed (functions, namespaces, secrets) and its state on disk
  *   invoke.ts        /function/…        async-queue.ts  /async-function/…
+ *   metrics.ts       Prometheus metrics on their own port (--metrics-port)
  *   routes/          /system/functions, function, scale-function, secrets, namespaces, logs, info
  *   ../sandbox/      how function processes start: environment, bubblewrap, process trees
  * Deployed functions are restored on start, in the background (the port opens at once).
@@ -31,6 +32,7 @@ import {basicAuthorizer, type BasicAuthCredentials} from './auth.js'
 import {capConnections, serverTimeouts} from './connections.js'
 import type {FunctionRuntime} from './function-runtime.js'
 import {type GatewayLimits, gatewayLimits} from './limits.js'
+import {GatewayMetrics, type MetricsServer, startMetricsServer} from './metrics.js'
 import {Registry} from './registry.js'
 import {createRouter} from './router.js'
 
@@ -63,6 +65,10 @@ export interface GatewayOptions {
   onEvent?: (message: string) => void
   /** Every line the function processes write (they always go to /system/logs too). */
   onFunctionLog?: (fn: string, instance: string, line: string) => void
+  /** Serve Prometheus metrics on this port of the same host (0 = a free port; undefined = none). */
+  metricsPort?: number
+  /** When the metrics port is taken: go on without metrics (logged) instead of failing. */
+  metricsPortOptional?: boolean
 }
 
 export interface EmbeddedGateway {
@@ -79,6 +85,8 @@ export interface EmbeddedGateway {
   reaped: number
   /** Resolves once restored functions have been started. */
   restored: Promise<void>
+  /** The metrics port, when metrics are on. */
+  metricsPort?: number
   close(): Promise<void>
 }
 
@@ -127,10 +135,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
       self: () => ({host: selfHost, port: selfPort}),
       event: (ns, name, message) => reg.get(ns, name)?.event(message),
     })
+    const admission = admissionPolicy(host, options.allowedHosts)
+    const metrics = options.metricsPort === undefined ? undefined : await GatewayMetrics.create(reg.functions)
     const handler = createRouter({
-      admission: admissionPolicy(host, options.allowedHosts),
+      admission,
       authorized: basicAuthorizer(options.basicAuth),
-      invoke: {registry: reg, servedBy: `openfaas-ce/${version}`, userAgent: `openfaas-ce-gateway/${version}`},
+      invoke: {registry: reg, servedBy: `openfaas-ce/${version}`, userAgent: `openfaas-ce-gateway/${version}`, metrics},
       queue,
       context: {registry: reg, sandbox, limits, version, log},
     })
@@ -149,6 +159,19 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
     })
     const address = server.address() as {address: string; port: number}
     selfPort = address.port
+    let metricsServer: MetricsServer | undefined
+    if (metrics) {
+      metricsServer = await startMetricsServer(metrics, {port: options.metricsPort ?? 0, host, admission}).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EADDRINUSE' && options.metricsPortOptional) {
+          log(`metrics are off: port ${options.metricsPort} is in use (another OpenFaaS or faas gateway?); choose one with --metrics-port`)
+          return undefined
+        }
+        await new Promise<void>((r) => server.close(() => r()))
+        // which port failed: the caller's message names it
+        throw Object.assign(err, {metricsPort: options.metricsPort})
+      })
+    }
+    const metricsClosed = metricsServer
     const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h)
 
     return {
@@ -161,8 +184,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
       sandbox,
       reaped,
       restored: reg.restored,
+      metricsPort: metricsClosed?.port,
       async close() {
         queue.close()
+        await metricsClosed?.close()
         const closed = new Promise<void>((r) => server.close(() => r()))
         server.closeAllConnections()
         await reg.close()
