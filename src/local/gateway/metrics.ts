@@ -33,6 +33,7 @@ export class GatewayMetrics {
   private readonly series = new Map<string, FunctionSeries>()
 
   private constructor(
+    private readonly functions: ReadonlyMap<string, FunctionRuntime>,
     readonly registry: PromRegistry,
     private readonly started: Counter<'function_name'>,
     private readonly total: Counter<'function_name' | 'code'>,
@@ -64,7 +65,7 @@ export class GatewayMetrics {
       labelNames: ['function_name', 'code'] as const,
       registers: [registry],
     })
-    const metrics = new GatewayMetrics(registry, started, total, seconds)
+    const metrics = new GatewayMetrics(functions, registry, started, total, seconds)
     new prom.Gauge({
       name: 'gateway_service_count',
       help: 'Replicas of each deployed function.',
@@ -72,7 +73,6 @@ export class GatewayMetrics {
       registers: [registry],
       collect(this: Gauge<'function_name'>) {
         this.reset()
-        metrics.prune(functions)
         for (const fn of functions.values()) this.set({function_name: fn.label}, fn.desired)
       },
     })
@@ -115,8 +115,8 @@ export class GatewayMetrics {
   }
 
   /** Drops the series of functions that are no longer deployed (or were deployed anew). */
-  private prune(functions: ReadonlyMap<string, FunctionRuntime>): void {
-    const current = new Set(functions.values())
+  private prune(): void {
+    const current = new Set(this.functions.values())
     for (const [label, s] of this.series) if (!current.has(s.fn)) this.drop(label)
   }
 
@@ -134,6 +134,7 @@ export class GatewayMetrics {
 
   /** The exposition text (what GET /metrics answers). */
   async scrape(): Promise<{contentType: string; body: string}> {
+    this.prune()
     return {contentType: this.registry.contentType, body: await this.registry.metrics()}
   }
 }
