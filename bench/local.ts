@@ -18,7 +18,7 @@ import {buildOnHost, readHostSpec} from '../src/local/host-builder.js'
 import {freeLoopbackPort as freePort} from '../src/util/ports.js'
 import {repoRoot, type Figure} from './util.js'
 
-interface CannonResult {
+export interface CannonResult {
   requests: {average: number; total: number}
   latency: {p99: number; average: number}
   non2xx: number
@@ -37,13 +37,13 @@ export interface LocalBenchOptions {
   log?: (line: string) => void
 }
 
-async function cannon(opts: {url: string; connections: number; duration: number; method?: string; body?: string}): Promise<CannonResult> {
+export async function cannon(opts: {url: string; connections: number; duration: number; method?: string; body?: string}): Promise<CannonResult> {
   const name = 'autocannon' // no type declarations are installed for it
   const mod = (await import(name)) as {default: (o: unknown) => Promise<CannonResult>}
   return mod.default({...opts, pipelining: 1})
 }
 
-function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+export function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   const started = Date.now()
   return new Promise((resolve, reject) => {
     const attempt = () => {
@@ -67,13 +67,13 @@ async function rssBytes(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024
 }
 
-async function post(url: string, body: unknown): Promise<number> {
+export async function post(url: string, body: unknown): Promise<number> {
   const res = await fetch(url, {method: 'POST', body: JSON.stringify(body), headers: {'Content-Type': 'application/json'}})
   await res.arrayBuffer()
   return res.status
 }
 
-function startGatewayProcess(options: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<{child: ChildProcess; url: string}> {
+export function startGatewayProcess(options: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<{child: ChildProcess; url: string}> {
   const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'local-gateway.js')
   const child = spawn(process.execPath, [entry, JSON.stringify(options)], {env, stdio: ['ignore', 'pipe', 'inherit']})
   return new Promise((resolve, reject) => {
@@ -88,7 +88,7 @@ function startGatewayProcess(options: Record<string, unknown>, env: NodeJS.Proce
 }
 
 /** Builds the shipped node20 template's sample function with the host builder. */
-async function buildNode20(work: string, indexPath: string): Promise<string> {
+export async function buildNode20(work: string, indexPath: string): Promise<string> {
   const template = path.join(repoRoot, 'templates-store', 'template', 'node20')
   const context = path.join(work, 'build', 'hello')
   await fs.cp(template, context, {recursive: true})

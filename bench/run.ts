@@ -16,6 +16,7 @@ const suites: {name: string; file: string; fn: string}[] = [
   {name: 'gateway', file: 'gateway.js', fn: 'benchGateway'},
   {name: 'build', file: 'build.js', fn: 'benchBuild'},
   {name: 'local', file: 'local.js', fn: 'benchLocal'},
+  {name: 'metrics', file: 'metrics.js', fn: 'benchMetrics'},
   {name: 'security', file: 'security.js', fn: 'benchSecurity'},
 ]
 
