@@ -31,6 +31,7 @@ export default class Gateway extends BaseCommand {
     'allow-host': Flags.string({description: 'Another host name clients may use for this gateway (Host/Origin), besides loopback names and --host', multiple: true}),
     'max-body-size': Flags.string({description: 'Largest request body a function accepts before 413 (e.g. 10Mi; 0 = no limit); a function may set max_request_body', default: '64Mi'}),
     'async-concurrency': Flags.integer({description: 'Asynchronous calls run at the same time', default: 1, min: 1}),
+    'cron-async': Flags.boolean({description: 'Call cron functions (topic: cron-function) through /async-function/, like the cron-connector\'s asynchronous_invocation', default: false, allowNo: true}),
     quiet: Flags.boolean({char: 'q', description: 'Do not print gateway events', default: false, allowNo: true}),
     'function-logs': Flags.boolean({description: 'Also print what the functions write (always available with "faas logs")', default: false, allowNo: true}),
   }
@@ -49,6 +50,7 @@ export default class Gateway extends BaseCommand {
       allowHosts: flags['allow-host'],
       maxBodySize: flags['max-body-size'],
       asyncConcurrency: flags['async-concurrency'],
+      cronAsync: flags['cron-async'],
       quiet: flags.quiet,
       functionLogs: flags['function-logs'],
       version: this.config.version,

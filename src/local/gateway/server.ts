@@ -11,6 +11,7 @@
  *   names.ts         function, namespace and secret names
  *   registry.ts      what is deployed (functions, namespaces, secrets) and its state on disk
  *   invoke.ts        /function/…        async-queue.ts  /async-function/…
+ *   cron.ts          calls cron functions on their schedule (routes/topic.ts: events by topic)
  *   routes/          /system/functions, function, scale-function, secrets, namespaces, logs, info
  *   ../sandbox/      how function processes start: environment, bubblewrap, process trees
  * Deployed functions are restored on start, in the background (the port opens at once).
@@ -29,6 +30,7 @@ import {admissionPolicy} from './admission.js'
 import {AsyncQueue} from './async-queue.js'
 import {basicAuthorizer, type BasicAuthCredentials} from './auth.js'
 import {capConnections, serverTimeouts} from './connections.js'
+import {type CronScheduler, startCron} from './cron.js'
 import type {FunctionRuntime} from './function-runtime.js'
 import {type GatewayLimits, gatewayLimits} from './limits.js'
 import {Registry} from './registry.js'
@@ -57,6 +59,8 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv
   /** Async calls run at once (the queue worker's max_inflight). */
   asyncConcurrency?: number
+  /** Cron calls go to /async-function/ (the cron-connector's asynchronous_invocation); default synchronous. */
+  cronAsync?: boolean
   /** Tighter or looser bounds (tests). */
   limits?: Partial<GatewayLimits>
   /** Gateway events (deploys, restarts) for the terminal. */
@@ -79,6 +83,8 @@ export interface EmbeddedGateway {
   reaped: number
   /** Resolves once restored functions have been started. */
   restored: Promise<void>
+  /** The built-in cron: the functions it calls and their next runs. */
+  cron: CronScheduler
   close(): Promise<void>
 }
 
@@ -127,12 +133,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
       self: () => ({host: selfHost, port: selfPort}),
       event: (ns, name, message) => reg.get(ns, name)?.event(message),
     })
+    const self = () => ({host: selfHost, port: selfPort})
     const handler = createRouter({
       admission: admissionPolicy(host, options.allowedHosts),
       authorized: basicAuthorizer(options.basicAuth),
       invoke: {registry: reg, servedBy: `openfaas-ce/${version}`, userAgent: `openfaas-ce-gateway/${version}`},
       queue,
-      context: {registry: reg, sandbox, limits, version, log},
+      context: {registry: reg, sandbox, limits, version, log, self},
     })
     const server = http.createServer(serverTimeouts(limits), handler)
     capConnections(server, limits)
@@ -149,6 +156,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
     })
     const address = server.address() as {address: string; port: number}
     selfPort = address.port
+    // once the port is known: the scheduler calls functions through it
+    const cron = startCron(reg, {limits, async: options.cronAsync ?? false, self})
     const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h)
 
     return {
@@ -161,7 +170,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
       sandbox,
       reaped,
       restored: reg.restored,
+      cron,
       async close() {
+        cron.close()
         queue.close()
         const closed = new Promise<void>((r) => server.close(() => r()))
         server.closeAllConnections()
