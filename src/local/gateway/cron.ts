@@ -1,7 +1,7 @@
 /**
  * Cron, built into the embedded gateway: every function whose `topic` annotation names
  * `cron-function` and whose `schedule` annotation is a valid schedule is called on that schedule,
- * as OpenFaaS's cron-connector would call it (runtime.md, "Event connectors"):
+ * as OpenFaaS's cron-connector would call it (README, "Cron, built in"):
  *   POST /function/<name>.<namespace>  (or /async-function/… when the gateway runs with --cron-async,
  *   the connector's asynchronous_invocation), no body, headers X-Topic: cron-function and
  *   X-Connector: cron-connector, in every namespace, in the gateway's local time zone unless the

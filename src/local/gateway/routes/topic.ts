@@ -1,6 +1,6 @@
 /**
  * POST /system/topic/<topic>: publish one event to every function subscribed to a topic. This
- * route is ours, not OpenFaaS's (runtime.md, "Event connectors"): it lets local tools do what an
+ * route is ours, not OpenFaaS's (README, "Event connectors"): it lets local tools do what an
  * event connector does, without writing one.
  *
  * Subscribers are the functions whose `topic` annotation, a comma-separated list, names the topic
