@@ -9,7 +9,7 @@ import {after, before, describe, test} from 'node:test'
 
 import {type CronRun, CronScheduler, type SchedulerClock} from '../../src/local/gateway/cron.js'
 import {type EmbeddedGateway, startGateway} from '../../src/local/gateway/server.js'
-import {runCli} from '../helpers/cli.js'
+import {cleanEnv, runCli} from '../helpers/cli.js'
 import {json, registerTestImage, request, tempDir, waitFor, writeFile} from './helpers.js'
 
 /** Timers that run when the test moves time forward. */
@@ -256,5 +256,27 @@ http.createServer((req, res) => {
     assert.ok(!/next/i.test(Object.keys(JSON.parse(jsonOut.stdout)).join(',')), 'the JSON keeps faas-cli\'s fields')
     const bad = await runCli(['describe', 'broken', '-g', gw.url])
     assert.match(bad.stdout, /^Next run: +2027-01-01 00:00:00 \+0000 \(0 0 1 1 \*\)$/m)
+  })
+
+  test('faas deploy prints the warning of a bad schedule and succeeds', async () => {
+    const r = await runCli(['deploy', '--image', 'test/record:latest', '--name', 'typo', '--annotation', 'topic=cron-function', '--annotation', 'schedule=*/5 * * * * *', '-g', gw.url], {env: cleanEnv({FAAS_IMAGE_INDEX: indexPath})})
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, /Warning: typo: schedule "\*\/5 \* \* \* \* \*" is not a valid cron schedule \(expected exactly 5 fields .*found 6\)/)
+    const d = await runCli(['describe', 'typo', '-g', gw.url])
+    assert.match(d.stdout, /^Next run: +never \(invalid schedule: expected exactly 5 fields/m)
+  })
+
+  test('schedules come back with the functions when the gateway restarts', async () => {
+    const dataDir = path.join(root, 'restart')
+    const first = await startGateway({port: 0, dataDir, imageIndexPath: indexPath, version: 'test'})
+    const r = await request(`${first.url}/system/functions`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({service: 'kept', image: 'test/record:latest', annotations: {topic: 'cron-function', schedule: '@hourly'}})})
+    assert.equal(r.status, 202)
+    await first.close()
+    const second = await startGateway({port: 0, dataDir, imageIndexPath: indexPath, version: 'test'})
+    try {
+      assert.deepEqual(second.cron.entries().map((e) => [e.name, e.schedule]), [['kept', '@hourly']])
+    } finally {
+      await second.close()
+    }
   })
 })

@@ -14,7 +14,7 @@
  * `maxInflight` calls of earlier runs going is skipped and logged, so a slow function can't make
  * calls pile up without bound.
  */
-import {CRON_TOPIC, type CronSchedule, cronScheduleOf} from '../../util/cron-schedule.js'
+import {CRON_TOPIC, type CronSchedule, cronScheduleOf, subscribesTo} from '../../util/cron-schedule.js'
 import {formatDuration} from '../duration.js'
 import type {GatewayLimits} from './limits.js'
 import type {Registry} from './registry.js'
@@ -96,8 +96,12 @@ export class CronScheduler {
     if (this.closed) return
     const wanted = new Map<string, {fn: CronFunction; schedule: CronSchedule}>()
     for (const fn of functions) {
-      const schedule = cronScheduleOf(fn.annotations)
-      if (schedule) wanted.set(key(fn.namespace, fn.name), {fn, schedule})
+      const k = key(fn.namespace, fn.name)
+      const job = this.jobs.get(k)
+      // an unchanged schedule is not read again (a sync runs after every change of any function)
+      const text = fn.annotations && Object.hasOwn(fn.annotations, 'schedule') ? fn.annotations.schedule : undefined
+      const schedule = job && job.schedule.text === text && subscribesTo(fn.annotations, CRON_TOPIC) ? job.schedule : cronScheduleOf(fn.annotations)
+      if (schedule) wanted.set(k, {fn, schedule})
     }
     for (const [k, job] of this.jobs) {
       const w = wanted.get(k)
