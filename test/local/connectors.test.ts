@@ -48,6 +48,9 @@ before(async () => {
   await registerTestImage(indexPath, 'test/echo', {mode: 'http', run: `${process.execPath} upstream.cjs`, port_env: 'http_port'})
   const dir = await registerTestImage(indexPath, 'test/request', {mode: 'http', run: `${process.execPath} request.cjs`, port_env: 'http_port'})
   writeFile(dir, 'request.cjs', REQUEST_SCRIPT)
+  // answers slowly, a piece every 100 ms for 3 s
+  writeFile(dir, 'trickle.cjs', `require('node:http').createServer((q, s) => { let n = 0; const t = setInterval(() => { s.write('.'); if (++n === 30) { clearInterval(t); s.end() } }, 100) }).listen(Number(process.env.http_port), '127.0.0.1')`)
+  await registerTestImage(indexPath, 'test/trickle', {mode: 'http', run: `${process.execPath} trickle.cjs`, port_env: 'http_port', dir})
 })
 
 after(async () => {
@@ -215,6 +218,18 @@ describe('bounds of the topic route', () => {
     assert.match(wide.text, /3 subscribers, more than the 2/)
     const counts = json(await request(`${gw.url}/system/functions`, {headers: {Authorization: authHeader}})).map((f: any) => [f.name, f.invocationCount ?? 0])
     assert.deepEqual(counts, [['a', 1], ['b', 1], ['c', 0]], 'a refused event calls nothing')
+  })
+
+  test('a call that does not end in connectorCallTimeoutMs is cut and reported (504), however it trickles', async () => {
+    const gw = await gateway({limits: {connectorCallTimeoutMs: 500}})
+    await deploy(gw, 'slow', {topic: 'slow'}, undefined, 'test/trickle:latest')
+    const started = Date.now()
+    const r = await request(`${gw.url}/system/topic/slow`, {method: 'POST', headers: {Authorization: authHeader}, body: 'x'})
+    assert.equal(r.status, 200)
+    const [f] = json(r).functions
+    assert.equal(f.status, 504)
+    assert.match(f.error, /no whole answer within/)
+    assert.ok(Date.now() - started < 2500, `answered after ${Date.now() - started} ms`)
   })
 })
 

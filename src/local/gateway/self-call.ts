@@ -45,9 +45,11 @@ export function callFunctionThroughGateway(self: SelfAddress, call: SelfCall): P
   const headers = [...call.headers, 'Host', `${host}:${self.port}`, 'Content-Length', String(body.length)]
   return new Promise((resolve) => {
     let settled = false
+    let timer: NodeJS.Timeout | undefined
     const finish = (r: Omit<SelfCallResult, 'durationMs'>) => {
       if (settled) return
       settled = true
+      clearTimeout(timer)
       resolve({...r, durationMs: performance.now() - started})
     }
     const req = http.request(
@@ -70,10 +72,12 @@ export function callFunctionThroughGateway(self: SelfAddress, call: SelfCall): P
       },
     )
     req.on('error', (err) => finish({status: 502, body: Buffer.alloc(0), truncated: false, error: err.message}))
-    req.setTimeout(call.timeoutMs, () => {
-      finish({status: 504, body: Buffer.alloc(0), truncated: false, error: `no answer within ${Math.round(call.timeoutMs / 1000)} s`})
+    // the whole call, not just a quiet socket: a function that trickles its answer is cut too
+    timer = setTimeout(() => {
+      finish({status: 504, body: Buffer.alloc(0), truncated: false, error: `no whole answer within ${Math.round(call.timeoutMs / 1000)} s`})
       req.destroy()
-    })
+    }, call.timeoutMs)
+    timer.unref()
     req.end(body)
   })
 }
