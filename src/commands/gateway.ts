@@ -32,6 +32,7 @@ export default class Gateway extends BaseCommand {
     'max-body-size': Flags.string({description: 'Largest request body a function accepts before 413 (e.g. 10Mi; 0 = no limit); a function may set max_request_body', default: '64Mi'}),
     'async-concurrency': Flags.integer({description: 'Asynchronous calls run at the same time', default: 1, min: 1}),
     'metrics-port': Flags.integer({description: 'Port of the Prometheus metrics (/metrics) on the same --host, as OpenFaaS serves them (default: 8082 when it is free; 0 = no metrics)', min: 0, max: 65535}),
+    'cron-async': Flags.boolean({description: 'Call cron functions (topic: cron-function) through /async-function/, like the cron-connector\'s asynchronous_invocation', default: false, allowNo: true}),
     quiet: Flags.boolean({char: 'q', description: 'Do not print gateway events', default: false, allowNo: true}),
     'function-logs': Flags.boolean({description: 'Also print what the functions write (always available with "faas logs")', default: false, allowNo: true}),
   }
@@ -50,6 +51,7 @@ export default class Gateway extends BaseCommand {
       allowHosts: flags['allow-host'],
       maxBodySize: flags['max-body-size'],
       asyncConcurrency: flags['async-concurrency'],
+      cronAsync: flags['cron-async'],
       quiet: flags.quiet,
       functionLogs: flags['function-logs'],
       metricsPort: flags['metrics-port'],

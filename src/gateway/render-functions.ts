@@ -3,6 +3,7 @@
  * goes through printable(): no control character reaches the terminal raw.
  */
 import {printable} from '../ui/escape.js'
+import {checkCronSchedule, CRON_TOPIC, subscribesTo} from '../util/cron-schedule.js'
 import {tabwrite} from '../ui/tabwriter.js'
 import type {FunctionDescription} from './functions.js'
 import type {FunctionStatus} from './types.js'
@@ -74,8 +75,32 @@ function resourceLines(title: string, r: {cpu?: string; memory?: string} | undef
   if (r.memory) out.push(`\t Memory: ${printable(String(r.memory))}`)
 }
 
+/**
+ * The `Next run:` line of a cron function (topic cron-function): computed here from the
+ * `schedule` annotation, as the cron-connector reads it, so it shows against any gateway.
+ * Times are in this machine's time zone, which is the embedded gateway's.
+ */
+export function nextRunLine(annotations: Record<string, string> | undefined, now: Date): string | undefined {
+  if (!subscribesTo(annotations, CRON_TOPIC)) return undefined
+  const text = annotations && Object.hasOwn(annotations, 'schedule') ? annotations.schedule : undefined
+  if (text === undefined) return `Next run:	never (no schedule annotation)`
+  const checked = checkCronSchedule(text)
+  if ('error' in checked) return `Next run:	never (invalid schedule: ${printable(checked.error)})`
+  const next = checked.schedule.next(now)
+  if (!next) return `Next run:	never (the schedule has no future time)`
+  return `Next run:	${localTimeString(next)} (${printable(text)})`
+}
+
+/** `2026-12-06 07:45:00 +0000` in this machine's time zone. */
+function localTimeString(d: Date): string {
+  const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0')
+  const offset = -d.getTimezoneOffset()
+  const sign = offset < 0 ? '-' : '+'
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${sign}${pad(Math.trunc(Math.abs(offset) / 60))}${pad(Math.abs(offset) % 60)}`
+}
+
 /** `describe` text: faas-cli's labels, tabwriter-aligned, empty sections only with `-v`. */
-export function renderFunctionDescription(d: FunctionDescription, verbose = false): string {
+export function renderFunctionDescription(d: FunctionDescription, verbose = false, now = new Date()): string {
   const out: string[] = []
   out.push(`Name:\t${printable(d.name)}`)
   out.push(`Status:\t${d.Status}`)
@@ -88,6 +113,8 @@ export function renderFunctionDescription(d: FunctionDescription, verbose = fals
   out.push(`Async URL:\t${printable(d.AsyncURL)}`)
   mapLines('Labels', d.labels, verbose, out)
   mapLines('Annotations', d.annotations, verbose, out)
+  const nextRun = nextRunLine(d.annotations, now)
+  if (nextRun) out.push(nextRun)
   mapLines('Environment', d.envVars, verbose, out)
   listLines('Constraints', d.constraints, verbose, out)
   listLines('Secrets', d.secrets, verbose, out)

@@ -91,6 +91,32 @@ describe('describe', () => {
     assert.equal(gw.requests.length, 1)
   })
 
+  it('a cron function (topic cron-function) gets a Next run line, computed from its schedule, against any gateway', async () => {
+    const cron = await startTestGateway({
+      functions: [
+        {name: 'yearly', image: 'x', annotations: {topic: 'cron-function', schedule: '0 0 1 1 *'}},
+        {name: 'listed', image: 'x', annotations: {topic: 'orders,cron-function', schedule: 'CRON_TZ=Asia/Tokyo 0 9 1 1 *'}},
+        {name: 'typo', image: 'x', annotations: {topic: 'cron-function', schedule: '*/5 * * *'}},
+        {name: 'plain', image: 'x', annotations: {topic: 'orders', schedule: '0 0 1 1 *'}},
+      ],
+    })
+    try {
+      const year = new Date().getUTCFullYear() + 1
+      const yearly = await runCli(['describe', 'yearly', '-g', cron.url])
+      assert.equal(yearly.code, 0, yearly.stderr)
+      assert.match(yearly.stdout, /\t topic: cron-function\nNext run: +\S+ \S+ \+0000 \(0 0 1 1 \*\)\n/, 'after the annotations')
+      assert.match(yearly.stdout, new RegExp(`^Next run: +${year}-01-01 00:00:00 \\+0000 \\(0 0 1 1 \\*\\)$`, 'm'))
+      // 09:00 in Tokyo is 00:00 UTC, the time zone of the CLI here
+      assert.match((await runCli(['describe', 'listed', '-g', cron.url])).stdout, new RegExp(`^Next run: +${year}-01-01 00:00:00 \\+0000 `, 'm'))
+      assert.match((await runCli(['describe', 'typo', '-g', cron.url])).stdout, /^Next run: +never \(invalid schedule: expected exactly 5 fields .*found 4\)$/m)
+      assert.doesNotMatch((await runCli(['describe', 'plain', '-g', cron.url])).stdout, /Next run/)
+      const asJson = JSON.parse((await runCli(['describe', 'yearly', '-j', '-g', cron.url])).stdout) as Record<string, unknown>
+      assert.deepEqual(Object.keys(asJson).filter((k) => /next/i.test(k)), [], '-j keeps faas-cli\'s fields')
+    } finally {
+      await cron.close()
+    }
+  })
+
   it('malformed JSON is one line that says what to do', async () => {
     gw.fault({path: '/system/function/figlet', malformedJson: true, times: 1})
     const r = await runCli(['describe', 'figlet', '-g', gw.url])

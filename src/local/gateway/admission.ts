@@ -11,6 +11,8 @@
  *  - /system/* writes must say they carry JSON (every OpenFaaS client sends application/json),
  *    which a page can't send cross-origin without a CORS preflight the gateway never grants;
  *    the one exception is the OpenFaaS gateway's own scale call (isProviderScaling).
+ *    Events for /system/topic/<topic> are exempt: they only call functions, which /function/*
+ *    lets anyone do under the rules above, and they still need credentials.
  * Function routes stay without credentials, as in OpenFaaS; the rules above still apply to them.
  */
 import type {IncomingMessage} from 'node:http'
@@ -77,7 +79,8 @@ export function refusal(policy: AdmissionPolicy, req: IncomingMessage, pathname:
       return `browser requests from origin ${JSON.stringify(origin.slice(0, 100))} are not accepted by this gateway`
     }
   }
-  if (pathname.startsWith('/system/') && isWrite(req.method) && carriesBody(req) && !isJson(h['content-type']) && !isProviderScaling(req, pathname)) {
+  // an event for /system/topic/<topic> may be of any type, as a body for /function/<name> may
+  if (pathname.startsWith('/system/') && !pathname.startsWith('/system/topic/') && isWrite(req.method) && carriesBody(req) && !isJson(h['content-type']) && !isProviderScaling(req, pathname)) {
     return 'writes to /system/* must send Content-Type: application/json'
   }
   return undefined

@@ -31,6 +31,16 @@ export interface GatewayLimits {
   asyncResultBytes: number
   /** A log follower that has this much unread is dropped (it can reconnect with `since`). */
   logFollowerBufferBytes: number
+  /** Calls of a cron function from earlier runs that may still be going; past it a run is skipped. */
+  cronMaxInflight: number
+  /** A call made by cron or the topic route ends after this long without an answer. */
+  connectorCallTimeoutMs: number
+  /** Largest event body of POST /system/topic/<topic>. */
+  topicBodyBytes: number
+  /** Functions one event may reach at most (past it the event is refused). */
+  topicMaxFunctions: number
+  /** Answer bytes kept per function in the topic route's summary. */
+  topicResultBytes: number
 }
 
 export const LIMITS: Readonly<GatewayLimits> = Object.freeze({
@@ -46,6 +56,11 @@ export const LIMITS: Readonly<GatewayLimits> = Object.freeze({
   asyncQueueBytes: 32 * 1024 * 1024,
   asyncResultBytes: 16 * 1024 * 1024,
   logFollowerBufferBytes: 1024 * 1024,
+  cronMaxInflight: 4,
+  connectorCallTimeoutMs: 5 * 60_000,
+  topicBodyBytes: 1024 * 1024,
+  topicMaxFunctions: 100,
+  topicResultBytes: 64 * 1024,
 })
 
 /** The defaults with the given overrides. */

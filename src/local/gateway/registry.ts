@@ -5,6 +5,7 @@
  * Names reaching it have been checked (names.ts); a state file is checked the same way on load.
  */
 import {isDirectory as isDir} from '../../fsutil.js'
+import {scheduleWarnings} from '../../util/cron-schedule.js'
 import type {FunctionDeployment, FunctionNamespace} from '../../gateway/types.js'
 import {type ImageIndexEntry, lookupImage} from '../image-index.js'
 import {readWatchdogConfig} from '../watchdog/config.js'
@@ -28,6 +29,8 @@ export class Registry {
   private mutex: Promise<unknown> = Promise.resolve()
   /** Resolves once restored functions have been started. */
   restored: Promise<void> = Promise.resolve()
+  /** Told after every change of what is deployed (the built-in cron follows deploys this way). */
+  private readonly listeners: Array<() => void> = []
 
   constructor(
     private readonly store: StateStore,
@@ -96,7 +99,13 @@ export class Registry {
     return new FunctionRuntime(name, ns, stored.deployment, stored.build, stored.createdAt, this.store.functionSecretsDir(ns, name), this.settings, stored.replicas)
   }
 
+  /** Calls `listener` after every change of what is deployed. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener)
+  }
+
   private persist(): Promise<void> {
+    for (const listener of this.listeners) listener()
     const functions: GatewayState['functions'] = Object.create(null)
     for (const [k, fn] of this.functions) {
       functions[k] = {deployment: fn.deployment, build: fn.build, replicas: fn.desired, createdAt: fn.createdAt}
@@ -118,7 +127,10 @@ export class Registry {
     }
     const build = await this.resolveBuild(d.image)
     checkConfiguration(d, build)
-    const warnings = this.settings.sandbox.unenforced({limits: cleanResources(d.limits), readOnlyRootFilesystem: d.readOnlyRootFilesystem})
+    const warnings = [
+      ...this.settings.sandbox.unenforced({limits: cleanResources(d.limits), readOnlyRootFilesystem: d.readOnlyRootFilesystem}),
+      ...scheduleWarnings(d.annotations),
+    ]
     await this.store.syncFunctionSecrets(ns, d.service, d.secrets ?? [])
     if (existing) {
       await existing.replace(d, build)

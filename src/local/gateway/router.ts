@@ -21,6 +21,7 @@ import {infoRoute} from './routes/info.js'
 import {logsRoute} from './routes/logs.js'
 import {namespaceRoute, namespacesRoute} from './routes/namespaces.js'
 import {secretsRoute} from './routes/secrets.js'
+import {TOPIC_PREFIX, topicRoute} from './routes/topic.js'
 
 type SystemHandler = (r: SystemRequest, ctx: RouteContext) => void | Promise<void>
 
@@ -36,6 +37,7 @@ const PREFIXED: Array<[string, SystemHandler]> = [
   ['/system/function/', describeRoute],
   ['/system/scale-function/', scaleRoute],
   ['/system/namespace/', namespaceRoute],
+  [TOPIC_PREFIX, topicRoute],
 ]
 
 export interface RouterDeps {

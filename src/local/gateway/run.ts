@@ -28,6 +28,8 @@ export interface RunGatewayOptions {
   /** e.g. `64Mi`; `0` = no limit. */
   maxBodySize?: string
   asyncConcurrency?: number
+  /** Cron calls through /async-function/. */
+  cronAsync?: boolean
   quiet?: boolean
   /** Also print every line the functions write (always available through /system/logs). */
   functionLogs?: boolean
@@ -109,6 +111,7 @@ export async function runGateway(opts: RunGatewayOptions): Promise<void> {
       metricsPort: opts.metricsPort === undefined ? DEFAULT_METRICS_PORT : opts.metricsPort || undefined,
       // the default port may be taken (an OpenFaaS gateway, a second faas gateway): not an error
       metricsPortOptional: opts.metricsPort === undefined,
+      cronAsync: opts.cronAsync,
       onEvent: (m) => log(m),
       onFunctionLog: opts.functionLogs ? (_fn, instance, line) => process.stderr.write(`${instance} | ${line}\n`) : undefined,
     })

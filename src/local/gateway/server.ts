@@ -12,6 +12,7 @@
  *   registry.ts      what is deployed (functions, namespaces, secrets) and its state on disk
  *   invoke.ts        /function/…        async-queue.ts  /async-function/…
  *   metrics.ts       Prometheus metrics on their own port (--metrics-port)
+ *   cron.ts          calls cron functions on their schedule (routes/topic.ts: events by topic)
  *   routes/          /system/functions, function, scale-function, secrets, namespaces, logs, info
  *   ../sandbox/      how function processes start: environment, bubblewrap, process trees
  * Deployed functions are restored on start, in the background (the port opens at once).
@@ -30,6 +31,7 @@ import {admissionPolicy} from './admission.js'
 import {AsyncQueue} from './async-queue.js'
 import {basicAuthorizer, type BasicAuthCredentials} from './auth.js'
 import {capConnections, serverTimeouts} from './connections.js'
+import {type CronScheduler, startCron} from './cron.js'
 import type {FunctionRuntime} from './function-runtime.js'
 import {type GatewayLimits, gatewayLimits} from './limits.js'
 import {GatewayMetrics, type MetricsServer, startMetricsServer} from './metrics.js'
@@ -59,6 +61,8 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv
   /** Async calls run at once (the queue worker's max_inflight). */
   asyncConcurrency?: number
+  /** Cron calls go to /async-function/ (the cron-connector's asynchronous_invocation); default synchronous. */
+  cronAsync?: boolean
   /** Tighter or looser bounds (tests). */
   limits?: Partial<GatewayLimits>
   /** Gateway events (deploys, restarts) for the terminal. */
@@ -87,6 +91,8 @@ export interface EmbeddedGateway {
   restored: Promise<void>
   /** The metrics port, when metrics are on. */
   metricsPort?: number
+  /** The built-in cron: the functions it calls and their next runs. */
+  cron: CronScheduler
   close(): Promise<void>
 }
 
@@ -128,11 +134,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
     const host = options.host ?? '127.0.0.1'
     let selfPort = 0
     const selfHost = isWildcardHost(host) ? '127.0.0.1' : host
+    const self = () => ({host: selfHost, port: selfPort})
     const queue = new AsyncQueue({
       limits,
       concurrency: Math.max(1, options.asyncConcurrency ?? 1),
       servedBy: `openfaas-ce/${version}`,
-      self: () => ({host: selfHost, port: selfPort}),
+      self,
       event: (ns, name, message) => reg.get(ns, name)?.event(message),
     })
     const admission = admissionPolicy(host, options.allowedHosts)
@@ -142,7 +149,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
       authorized: basicAuthorizer(options.basicAuth),
       invoke: {registry: reg, servedBy: `openfaas-ce/${version}`, userAgent: `openfaas-ce-gateway/${version}`, metrics},
       queue,
-      context: {registry: reg, sandbox, limits, version, log},
+      context: {registry: reg, sandbox, limits, version, log, self},
     })
     const server = http.createServer(serverTimeouts(limits), handler)
     capConnections(server, limits)
@@ -172,6 +179,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
       })
     }
     const metricsClosed = metricsServer
+    // once the port is known: the scheduler calls functions through it
+    const cron = startCron(reg, {limits, async: options.cronAsync ?? false, self})
     const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h)
 
     return {
@@ -185,7 +194,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
       reaped,
       restored: reg.restored,
       metricsPort: metricsClosed?.port,
+      cron,
       async close() {
+        cron.close()
         queue.close()
         await metricsClosed?.close()
         const closed = new Promise<void>((r) => server.close(() => r()))

@@ -6,6 +6,7 @@ import {lastValue} from '../http.js'
 import type {GatewayLimits} from '../limits.js'
 import {checkName} from '../names.js'
 import type {Registry} from '../registry.js'
+import type {SelfAddress} from '../self-call.js'
 
 export interface RouteContext {
   registry: Registry
@@ -15,6 +16,8 @@ export interface RouteContext {
   version: string
   /** Gateway events for the terminal. */
   log: (message: string) => void
+  /** Where the gateway itself listens (for calls through its own function routes). */
+  self: () => SelfAddress
 }
 
 export interface SystemRequest {
