@@ -79,6 +79,7 @@ export function invokeRoute(req: IncomingMessage, res: ServerResponse, rest: str
     defaultContentType: h['content-type'] ?? 'text/plain',
   }
   res.once('finish', () => fn.invocations++)
+  fn.load.track(res)
   const replica = fn.pickNow()
   if (replica) {
     replica.watchdog.handle(req, res, ctx)

@@ -8,6 +8,7 @@ import {isDirectory as isDir} from '../../fsutil.js'
 import type {FunctionDeployment, FunctionNamespace} from '../../gateway/types.js'
 import {type ImageIndexEntry, lookupImage} from '../image-index.js'
 import {readWatchdogConfig} from '../watchdog/config.js'
+import {scalePolicy} from './autoscaler.js'
 import {DEFAULT_NAMESPACE, FunctionRuntime, type RuntimeSettings} from './function-runtime.js'
 import {HttpError} from './http.js'
 import {type GatewayState, StateStore, type StoredFunction} from './state.js'
@@ -118,7 +119,11 @@ export class Registry {
     }
     const build = await this.resolveBuild(d.image)
     checkConfiguration(d, build)
-    const warnings = this.settings.sandbox.unenforced({limits: cleanResources(d.limits), readOnlyRootFilesystem: d.readOnlyRootFilesystem})
+    const scaling = scalePolicy(d.labels, MAX_REPLICAS)
+    const warnings = [
+      ...this.settings.sandbox.unenforced({limits: cleanResources(d.limits), readOnlyRootFilesystem: d.readOnlyRootFilesystem}),
+      ...scaling.warnings,
+    ]
     await this.store.syncFunctionSecrets(ns, d.service, d.secrets ?? [])
     if (existing) {
       await existing.replace(d, build)
@@ -127,8 +132,7 @@ export class Registry {
       await this.persist()
       return {status: 200, warnings}
     }
-    const min = Number(d.labels?.['com.openfaas.scale.min'] ?? 1)
-    const replicas = Math.min(MAX_REPLICAS, Math.max(1, Number.isFinite(min) ? Math.floor(min) : 1))
+    const replicas = scaling.policy.min
     const createdAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
     const fn = this.runtimeFor(d.service, ns, {deployment: d, build, replicas, createdAt})
     this.functions.set(k, fn)
@@ -175,6 +179,15 @@ export class Registry {
     fn.event(`scaled to ${target} replica(s)`)
     await fn.scale(target)
     await this.persist()
+  }
+
+  /** The autoscaler's change: replicas follow, the saved state keeps the count. */
+  async autoscale(fn: FunctionRuntime, replicas: number): Promise<void> {
+    if (this.get(fn.namespace, fn.name) !== fn) return
+    // the count is set at once; starting or draining replicas goes on outside the state lock
+    const scaled = fn.scale(replicas)
+    await this.exclusive(() => this.persist())
+    await scaled
   }
 
   // ---- namespaces ---------------------------------------------------------------------------

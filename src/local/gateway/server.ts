@@ -27,11 +27,12 @@ import {createSandbox, type Sandbox, type SandboxMode} from '../sandbox/index.js
 import {isWildcardHost} from '../../util/loopback.js'
 import {admissionPolicy} from './admission.js'
 import {AsyncQueue} from './async-queue.js'
+import {Autoscaler} from './autoscaler.js'
 import {basicAuthorizer, type BasicAuthCredentials} from './auth.js'
 import {capConnections, serverTimeouts} from './connections.js'
 import type {FunctionRuntime} from './function-runtime.js'
 import {type GatewayLimits, gatewayLimits} from './limits.js'
-import {Registry} from './registry.js'
+import {MAX_REPLICAS, Registry} from './registry.js'
 import {createRouter} from './router.js'
 
 export interface GatewayOptions {
@@ -57,6 +58,10 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv
   /** Async calls run at once (the queue worker's max_inflight). */
   asyncConcurrency?: number
+  /** Replicas follow load and idle functions stop, as the com.openfaas.scale.* labels say (default true). */
+  autoscale?: boolean
+  /** How often the autoscaler decides and over how long it averages load (default 1 s, 5 s). */
+  autoscaler?: {intervalMs?: number; loadWindowMs?: number}
   /** Tighter or looser bounds (tests). */
   limits?: Partial<GatewayLimits>
   /** Gateway events (deploys, restarts) for the terminal. */
@@ -116,6 +121,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
     })
     registry.restore()
     const reg = registry
+    const autoscaler = options.autoscale === false ? undefined : new Autoscaler(reg, {...options.autoscaler, maxReplicas: MAX_REPLICAS})
 
     const host = options.host ?? '127.0.0.1'
     let selfPort = 0
@@ -149,6 +155,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
     })
     const address = server.address() as {address: string; port: number}
     selfPort = address.port
+    autoscaler?.start()
     const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h)
 
     return {
@@ -162,6 +169,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
       reaped,
       restored: reg.restored,
       async close() {
+        autoscaler?.stop()
         queue.close()
         const closed = new Promise<void>((r) => server.close(() => r()))
         server.closeAllConnections()
