@@ -25,6 +25,8 @@ export interface RuntimeSettings {
   maxRequestBodyBytes: number
   /** Where gateway events about functions are reported (besides the function's logs). */
   onEvent?: (fn: string, message: string) => void
+  /** Largest size of each of the two log files kept per function (default 4 MiB). */
+  logFileBytes?: number
   /** Every line a function process writes (besides the function's log store). */
   onLog?: (fn: string, instance: string, line: string) => void
 }
@@ -221,5 +223,6 @@ export class FunctionRuntime {
     this.replicas = []
     await Promise.all(rs.map((r) => r.watchdog.stop(2000)))
     this.logs.close()
+    await this.logs.flushed()
   }
 }

@@ -31,6 +31,8 @@ export interface GatewayLimits {
   asyncResultBytes: number
   /** A log follower that has this much unread is dropped (it can reconnect with `since`). */
   logFollowerBufferBytes: number
+  /** Each function keeps its log lines on disk in two files of at most this size. */
+  logFileBytes: number
 }
 
 export const LIMITS: Readonly<GatewayLimits> = Object.freeze({
@@ -46,6 +48,7 @@ export const LIMITS: Readonly<GatewayLimits> = Object.freeze({
   asyncQueueBytes: 32 * 1024 * 1024,
   asyncResultBytes: 16 * 1024 * 1024,
   logFollowerBufferBytes: 1024 * 1024,
+  logFileBytes: 4 * 1024 * 1024,
 })
 
 /** The defaults with the given overrides. */

@@ -11,6 +11,7 @@ import {readWatchdogConfig} from '../watchdog/config.js'
 import {scalePolicy} from './autoscaler.js'
 import {DEFAULT_NAMESPACE, FunctionRuntime, type RuntimeSettings} from './function-runtime.js'
 import {HttpError} from './http.js'
+import {LogFile} from './log-file.js'
 import {type GatewayState, StateStore, type StoredFunction} from './state.js'
 
 
@@ -94,7 +95,10 @@ export class Registry {
   }
 
   private runtimeFor(name: string, ns: string, stored: StoredFunction): FunctionRuntime {
-    return new FunctionRuntime(name, ns, stored.deployment, stored.build, stored.createdAt, this.store.functionSecretsDir(ns, name), this.settings, stored.replicas)
+    const fn = new FunctionRuntime(name, ns, stored.deployment, stored.build, stored.createdAt, this.store.functionSecretsDir(ns, name), this.settings, stored.replicas)
+    const onError = (err: Error) => this.settings.onEvent?.(fn.label, `could not keep its logs on disk: ${err.message}`)
+    fn.logs.persistTo(new LogFile(this.store.functionLogsDir(ns, name), {maxFileBytes: this.settings.logFileBytes, onError}))
+    return fn
   }
 
   private persist(): Promise<void> {

@@ -27,6 +27,7 @@ import {createSandbox, type Sandbox, type SandboxMode} from '../sandbox/index.js
 import {isWildcardHost} from '../../util/loopback.js'
 import {admissionPolicy} from './admission.js'
 import {AsyncQueue} from './async-queue.js'
+import {AsyncStore} from './async-store.js'
 import {Autoscaler} from './autoscaler.js'
 import {basicAuthorizer, type BasicAuthCredentials} from './auth.js'
 import {capConnections, serverTimeouts} from './connections.js'
@@ -116,6 +117,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
       baseEnv: baseEnvironment(env),
       sandbox,
       maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      logFileBytes: limits.logFileBytes,
       onEvent: options.onEvent ? (fn, message) => log(`${fn}: ${message}`) : undefined,
       onLog: options.onFunctionLog,
     })
@@ -132,6 +134,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
       servedBy: `openfaas-ce/${version}`,
       self: () => ({host: selfHost, port: selfPort}),
       event: (ns, name, message) => reg.get(ns, name)?.event(message),
+      store: new AsyncStore(path.join(dataDir, 'async')),
+      log,
     })
     const handler = createRouter({
       admission: admissionPolicy(host, options.allowedHosts),
@@ -156,6 +160,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
     const address = server.address() as {address: string; port: number}
     selfPort = address.port
     autoscaler?.start()
+    // calls accepted by a gateway that stopped before running them, once functions are back
+    void reg.restored
+      .then(() => queue.recover())
+      .then((n) => n && log(`running ${n} asynchronous call(s) accepted before the last stop`))
+      .catch((err: Error) => log(`could not read the stored asynchronous calls: ${err.message}`))
     const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h)
 
     return {
