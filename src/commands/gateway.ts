@@ -9,7 +9,9 @@ export default class Gateway extends BaseCommand {
     'Serves the OpenFaaS provider API and the /function/<name> routes from processes on this machine,',
     'so "faas up", "faas deploy", "faas invoke", "faas logs", secrets and namespaces work without',
     'containers. Functions run what "faas build --builder host" recorded for their image.',
-    'Deployed functions, secrets and namespaces are kept in --data-dir and come back after a restart.',
+    'Deployed functions, secrets, namespaces, function logs and accepted asynchronous calls are kept in',
+    '--data-dir and come back after a restart. Replicas follow the com.openfaas.scale.* labels (rps or',
+    'capacity between min and max; scale.zero stops idle functions, the next call starts them again).',
     'Basic auth protects /system/* by default (the faas CLI on this machine finds the credentials by',
     'itself); functions run in a bubblewrap sandbox where bwrap works. Runs in the foreground until Ctrl-C.',
   ].join('\n')
@@ -31,6 +33,7 @@ export default class Gateway extends BaseCommand {
     'allow-host': Flags.string({description: 'Another host name clients may use for this gateway (Host/Origin), besides loopback names and --host', multiple: true}),
     'max-body-size': Flags.string({description: 'Largest request body a function accepts before 413 (e.g. 10Mi; 0 = no limit); a function may set max_request_body', default: '64Mi'}),
     'async-concurrency': Flags.integer({description: 'Asynchronous calls run at the same time', default: 1, min: 1}),
+    autoscale: Flags.boolean({description: 'Scale functions with load between com.openfaas.scale.min and .max, and idle ones with com.openfaas.scale.zero=true to zero', default: true, allowNo: true}),
     quiet: Flags.boolean({char: 'q', description: 'Do not print gateway events', default: false, allowNo: true}),
     'function-logs': Flags.boolean({description: 'Also print what the functions write (always available with "faas logs")', default: false, allowNo: true}),
   }
@@ -49,6 +52,7 @@ export default class Gateway extends BaseCommand {
       allowHosts: flags['allow-host'],
       maxBodySize: flags['max-body-size'],
       asyncConcurrency: flags['async-concurrency'],
+      autoscale: flags.autoscale,
       quiet: flags.quiet,
       functionLogs: flags['function-logs'],
       version: this.config.version,

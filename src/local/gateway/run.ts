@@ -28,6 +28,8 @@ export interface RunGatewayOptions {
   /** e.g. `64Mi`; `0` = no limit. */
   maxBodySize?: string
   asyncConcurrency?: number
+  /** Replicas follow the com.openfaas.scale.* labels (default true). */
+  autoscale?: boolean
   quiet?: boolean
   /** Also print every line the functions write (always available through /system/logs). */
   functionLogs?: boolean
@@ -101,6 +103,7 @@ export async function runGateway(opts: RunGatewayOptions): Promise<void> {
       version: opts.version,
       env,
       asyncConcurrency: opts.asyncConcurrency,
+      autoscale: opts.autoscale,
       onEvent: (m) => log(m),
       onFunctionLog: opts.functionLogs ? (_fn, instance, line) => process.stderr.write(`${instance} | ${line}\n`) : undefined,
     })
