@@ -18,7 +18,7 @@ import {buildOnHost, readHostSpec} from '../src/local/host-builder.js'
 import {freeLoopbackPort as freePort} from '../src/util/ports.js'
 import {repoRoot, type Figure} from './util.js'
 
-interface CannonResult {
+export interface CannonResult {
   requests: {average: number; total: number}
   latency: {p99: number; average: number}
   non2xx: number
@@ -37,7 +37,7 @@ export interface LocalBenchOptions {
   log?: (line: string) => void
 }
 
-async function cannon(opts: {url: string; connections: number; duration: number; method?: string; body?: string}): Promise<CannonResult> {
+export async function cannon(opts: {url: string; connections: number; duration: number; method?: string; body?: string}): Promise<CannonResult> {
   const name = 'autocannon' // no type declarations are installed for it
   const mod = (await import(name)) as {default: (o: unknown) => Promise<CannonResult>}
   return mod.default({...opts, pipelining: 1})
@@ -73,7 +73,7 @@ async function post(url: string, body: unknown): Promise<number> {
   return res.status
 }
 
-function startGatewayProcess(options: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<{child: ChildProcess; url: string}> {
+export function startGatewayProcess(options: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<{child: ChildProcess; url: string}> {
   const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'local-gateway.js')
   const child = spawn(process.execPath, [entry, JSON.stringify(options)], {env, stdio: ['ignore', 'pipe', 'inherit']})
   return new Promise((resolve, reject) => {
@@ -87,13 +87,14 @@ function startGatewayProcess(options: Record<string, unknown>, env: NodeJS.Proce
   })
 }
 
-/** Builds the shipped node20 template's sample function with the host builder. */
-async function buildNode20(work: string, indexPath: string): Promise<string> {
+/** Builds the shipped node20 template's sample function (or `handler`) with the host builder. */
+export async function buildNode20(work: string, indexPath: string, name = 'hello', handler?: string): Promise<string> {
   const template = path.join(repoRoot, 'templates-store', 'template', 'node20')
-  const context = path.join(work, 'build', 'hello')
+  const context = path.join(work, 'build', name)
   await fs.cp(template, context, {recursive: true})
+  if (handler !== undefined) await fs.writeFile(path.join(context, 'function', 'handler.js'), handler)
   const host = await readHostSpec(template)
-  const result = await buildOnHost({contextDir: context, image: 'bench/hello:latest', host, functionName: 'hello', lang: 'node20', indexPath})
+  const result = await buildOnHost({contextDir: context, image: `bench/${name}:latest`, host, functionName: name, lang: 'node20', indexPath})
   return result.dir
 }
 

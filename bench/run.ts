@@ -17,6 +17,7 @@ const suites: {name: string; file: string; fn: string}[] = [
   {name: 'build', file: 'build.js', fn: 'benchBuild'},
   {name: 'local', file: 'local.js', fn: 'benchLocal'},
   {name: 'security', file: 'security.js', fn: 'benchSecurity'},
+  {name: 'scaling', file: 'scaling.js', fn: 'benchScaling'},
 ]
 
 const only = process.argv.slice(2)
