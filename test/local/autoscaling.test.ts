@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import {after, before, describe, test} from 'node:test'
-import {recommendedReplicas, SCALE_DEFAULTS, scalePolicy} from '../../src/local/gateway/autoscaler.js'
+import {localDefaultMax, recommendedReplicas, SCALE_DEFAULTS, scalePolicy} from '../../src/local/gateway/autoscaler.js'
 import {type EmbeddedGateway, startGateway} from '../../src/local/gateway/server.js'
 import {json, registerTestImage, request, tempDir, waitFor} from './helpers.js'
 
@@ -42,7 +42,7 @@ after(async () => {
 
 describe('scaling labels', () => {
   test('defaults are the documented ones', () => {
-    const {policy, warnings} = scalePolicy(undefined, 100)
+    const {policy, warnings} = scalePolicy(undefined, 100, 20)
     assert.deepEqual(warnings, [])
     assert.deepEqual(policy, {...SCALE_DEFAULTS})
     assert.equal(policy.min, 1)
@@ -68,6 +68,18 @@ describe('scaling labels', () => {
     const crossed = scalePolicy({[p + 'min']: '4', [p + 'max']: '2'}, 100)
     assert.equal(crossed.policy.max, 4)
     assert.equal(crossed.warnings.length, 1)
+  })
+
+  test('without a max label, the local default max is one replica per core but one (1…20)', () => {
+    assert.equal(localDefaultMax(1), 1)
+    assert.equal(localDefaultMax(2), 1)
+    assert.equal(localDefaultMax(8), 7)
+    assert.equal(localDefaultMax(64), 20)
+    assert.equal(scalePolicy(undefined, 100, 3).policy.max, 3)
+    assert.equal(scalePolicy({'com.openfaas.scale.max': '9'}, 100, 3).policy.max, 9, 'the label wins')
+    const minAbove = scalePolicy({'com.openfaas.scale.min': '5'}, 100, 3)
+    assert.equal(minAbove.policy.max, 5)
+    assert.deepEqual(minAbove.warnings, [])
   })
 
   test('replicas = ceil(load / (target × proportion)) within [min, max]', () => {
@@ -110,6 +122,22 @@ describe('the embedded gateway scales', () => {
     const log = (await request(`${gw.url}/system/logs?name=busy&instance=gateway`)).text
     assert.match(log, /autoscaling from 1 to \d replica\(s\): capacity/)
     assert.match(log, /autoscaling from \d to 1 replica\(s\)/)
+  })
+
+  test('up under request rate (rps, the default type)', async () => {
+    const p = 'com.openfaas.scale.'
+    assert.equal((await deploy(gw, 'rate', {[p + 'max']: '2', [p + 'target']: '5', [p + 'down.window']: '1s'})).status, 202)
+    let loading = true
+    const caller = (async () => {
+      while (loading) await request(`${gw.url}/function/rate/echo`)
+    })()
+    try {
+      await waitFor(async () => (await replicas(gw, 'rate')) === 2, 8000, '2 replicas at well over 5 requests per second')
+    } finally {
+      loading = false
+      await caller
+    }
+    assert.match((await request(`${gw.url}/system/logs?name=rate&instance=gateway`)).text, /autoscaling from 1 to 2 replica\(s\): rps/)
   })
 
   test('an idle scale.zero function stops, and the next call starts it again', async () => {

@@ -2,7 +2,8 @@
  * Autoscaling of the embedded gateway, read from the labels OpenFaaS documents for its Pro
  * autoscaler (docs.openfaas.com/architecture/autoscaling, …/openfaas-pro/scale-to-zero):
  *
- *   com.openfaas.scale.min / .max            bounds while the function runs (default 1 / 20)
+ *   com.openfaas.scale.min / .max            bounds while the function runs (default 1 / 20, but
+ *                                            see localDefaultMax)
  *   com.openfaas.scale.target                load per replica (default 50)
  *   com.openfaas.scale.target-proportion     share of the target to aim at (default 0.90)
  *   com.openfaas.scale.type                  rps (default) or capacity (requests in flight);
@@ -19,6 +20,7 @@
  * it (FunctionRuntime.pick, the gateway's scale from zero). A manual scale-function sets the
  * replicas; it counts as a recommendation, so the autoscaler moves from there within min/max.
  */
+import os from 'node:os'
 import {parseGoDuration} from '../../util/duration.js'
 import type {FunctionRuntime} from './function-runtime.js'
 
@@ -48,16 +50,29 @@ export const SCALE_DEFAULTS: Readonly<ScalePolicy> = Object.freeze({
   downWindowMs: 30_000,
 })
 
+/**
+ * The one local change to the documented defaults: without a com.openfaas.scale.max label, a
+ * function gets at most one replica per CPU core but one (left to the gateway, which proxies
+ * every call), at least 1 and at most 20. On one machine, replicas beyond its cores add
+ * processes, not throughput: on 2 cores, 20 replicas of a quick function cut the gateway's
+ * throughput by about 40% (bench/local.ts). A function that waits rather than computes sets its
+ * own max.
+ */
+export function localDefaultMax(cores = os.availableParallelism()): number {
+  return Math.min(SCALE_DEFAULTS.max, Math.max(1, cores - 1))
+}
+
 /** The longest scale-down window honoured (OpenFaaS caps its window at 5 minutes too). */
 const MAX_DOWN_WINDOW_MS = 5 * 60_000
 
 /**
  * The scaling policy of a deployment's labels, with a warning for every value that can't be
- * used (the default applies instead). `maxReplicas` is the gateway's own ceiling.
+ * used (the default applies instead). `maxReplicas` is the gateway's own ceiling, `defaultMax`
+ * the max of a function without the label.
  */
-export function scalePolicy(labels: Record<string, string> | undefined, maxReplicas: number): {policy: ScalePolicy; warnings: string[]} {
+export function scalePolicy(labels: Record<string, string> | undefined, maxReplicas: number, defaultMax = SCALE_DEFAULTS.max): {policy: ScalePolicy; warnings: string[]} {
   const warnings: string[] = []
-  const p: ScalePolicy = {...SCALE_DEFAULTS}
+  const p: ScalePolicy = {...SCALE_DEFAULTS, max: Math.min(defaultMax, maxReplicas)}
   const get = (k: string) => {
     const v = labels && Object.hasOwn(labels, SCALE_LABEL + k) ? labels[SCALE_LABEL + k] : undefined
     return v === undefined || v.trim() === '' ? undefined : v.trim()
@@ -73,6 +88,7 @@ export function scalePolicy(labels: Record<string, string> | undefined, maxRepli
   int('min', 0)
   int('max', 1)
   if (p.min === 0) p.min = 1 // as OpenFaaS: the lowest bound while running is 1 (zero is scale.zero's)
+  if (p.max < p.min && get('max') === undefined) p.max = p.min
   if (p.max < p.min) {
     warnings.push(`${SCALE_LABEL}max (${p.max}) is below ${SCALE_LABEL}min (${p.min}): using ${p.min} for both`)
     p.max = p.min
@@ -185,6 +201,8 @@ export interface AutoscalerOptions {
   loadWindowMs?: number
   /** The gateway's own replica ceiling. */
   maxReplicas: number
+  /** The max of a function without a com.openfaas.scale.max label (default localDefaultMax()). */
+  defaultMax?: number
 }
 
 /** What the autoscaler asks of the registry. */
@@ -266,12 +284,11 @@ export class Autoscaler {
     while (s.history.length && s.history[0].at < now - p.downWindowMs) s.history.shift()
     let next = rec
     if (rec < current) {
-      // down only to the highest recommendation of the window
+      // down only to the highest recommendation of the window (a count set by hand, even above
+      // max, holds for the window too)
       for (const h of s.history) if (h.replicas > next) next = h.replicas
       next = Math.min(next, current)
     }
-    // bounds changed by an update, or a manual scale outside them
-    next = Math.min(p.max, Math.max(p.min, next))
     if (next === current) return undefined
     fn.event(`autoscaling from ${current} to ${next} replica(s): ${p.type} ${load.toFixed(1)}, target ${p.target} × ${p.proportion} per replica`)
     return this.set(s, next)
@@ -292,7 +309,7 @@ export class Autoscaler {
     // the policy follows the deployment (an update can change the labels)
     if (s.deployment !== fn.deployment) {
       s.deployment = fn.deployment
-      s.policy = scalePolicy(fn.deployment.labels, this.opts.maxReplicas).policy
+      s.policy = scalePolicy(fn.deployment.labels, this.opts.maxReplicas, this.opts.defaultMax ?? localDefaultMax()).policy
     }
     return s
   }

@@ -62,7 +62,7 @@ export interface GatewayOptions {
   /** Replicas follow load and idle functions stop, as the com.openfaas.scale.* labels say (default true). */
   autoscale?: boolean
   /** How often the autoscaler decides and over how long it averages load (default 1 s, 5 s). */
-  autoscaler?: {intervalMs?: number; loadWindowMs?: number}
+  autoscaler?: {intervalMs?: number; loadWindowMs?: number; defaultMax?: number}
   /** Tighter or looser bounds (tests). */
   limits?: Partial<GatewayLimits>
   /** Gateway events (deploys, restarts) for the terminal. */
