@@ -124,12 +124,24 @@ describe('the gateway after a restart', () => {
       gw = await startTestGateway({root: gwRoot, dataDir: path.join(gwRoot, 'gateway-data')})
       await waitFor(() => ids.every((id) => received.has(id)), 20_000, 'a callback for every accepted call')
       await waitFor(() => fs.readdirSync(queueDir).length === 0, 5000, 'an empty queue folder')
+      const temps = (fs.readdirSync(gw.dataDir, {recursive: true}) as string[]).filter((f) => f.endsWith('.tmp'))
+      assert.deepEqual(temps, [], 'no temp files anywhere in the data dir')
       assert.match(gw.output(), /running \d+ asynchronous call\(s\) accepted before the last stop/)
     } finally {
       await gw?.stop()
       receiver.close()
       fs.rmSync(gwRoot, {recursive: true, force: true})
     }
+  })
+
+  test('a state save cut short by a kill leaves no temp file after the next start', async () => {
+    const dataDir = path.join(root, 'cut-save')
+    fs.mkdirSync(dataDir, {recursive: true})
+    fs.writeFileSync(path.join(dataDir, '.state.json.12345.abc.tmp'), '{"version":1,"func')
+    fs.writeFileSync(path.join(dataDir, 'keep.tmp'), 'not ours')
+    const gw = await startGateway({port: 0, dataDir, imageIndexPath: path.join(root, 'images', 'index.json')})
+    await gw.close()
+    assert.deepEqual(fs.readdirSync(dataDir).filter((n) => n.endsWith('.tmp')), ['keep.tmp'])
   })
 
   test('the store drops temp files of a cut write and unreadable calls', async () => {

@@ -145,7 +145,7 @@ export class AsyncQueue {
     const store = this.opts.store
     if (!store) return 0
     const left = await store.load((name, why) => this.opts.log?.(`dropped the unreadable stored asynchronous call ${name}: ${why}`))
-    let n = 0
+    const recovered: AsyncJob[] = []
     for (const {name, call} of left) {
       const slash = call.ref.lastIndexOf('/')
       const target = parseFunctionRef(call.ref, DEFAULT_NAMESPACE)
@@ -153,12 +153,13 @@ export class AsyncQueue {
         await store.remove(name)
         continue
       }
-      this.queue.push({...call, ...target, file: name})
+      recovered.push({...call, ...target, file: name})
       this.queuedBytes += call.body.length
-      n++
     }
+    // older than anything accepted since this gateway started
+    this.queue.unshift(...recovered)
     this.pump()
-    return n
+    return recovered.length
   }
 
   private pump(): void {

@@ -49,6 +49,10 @@ export class StateStore {
   async load(): Promise<GatewayState> {
     await fs.mkdir(this.dataDir, {recursive: true, mode: 0o700})
     await fs.chmod(this.dataDir, 0o700).catch(() => {})
+    // temp files of a save cut short by a killed gateway (one gateway per data dir: none is ours)
+    for (const name of await fs.readdir(this.dataDir).catch(() => [] as string[])) {
+      if (name.startsWith('.state.json.') && name.endsWith('.tmp')) await fs.rm(path.join(this.dataDir, name), {force: true})
+    }
     try {
       const parsed = JSON.parse(await fs.readFile(this.stateFile, 'utf8')) as Partial<GatewayState>
       const namespaces: GatewayState['namespaces'] = Object.create(null)
