@@ -26,6 +26,9 @@ import type {FunctionRuntime} from './function-runtime.js'
 
 export const SCALE_LABEL = 'com.openfaas.scale.'
 
+/** Replicas at most per function on one machine. */
+export const MAX_REPLICAS = 100
+
 export type ScaleType = 'rps' | 'capacity' | 'cpu'
 
 export interface ScalePolicy {

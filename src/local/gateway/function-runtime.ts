@@ -11,7 +11,7 @@ import {functionEnvironment} from '../sandbox/environment.js'
 import type {Sandbox} from '../sandbox/index.js'
 import {readWatchdogConfig} from '../watchdog/config.js'
 import {Watchdog} from '../watchdog/watchdog.js'
-import {FunctionLoad} from './autoscaler.js'
+import {FunctionLoad, MAX_REPLICAS, scalePolicy} from './autoscaler.js'
 import {LogStore} from './log-store.js'
 
 export const DEFAULT_NAMESPACE = 'openfaas-fn'
@@ -168,8 +168,7 @@ export class FunctionRuntime {
     for (let tries = 0; this.replicas.length === 0; tries++) {
       if (this.stopped || tries === 3) return undefined
       if (this.desired === 0 || !this.scaling) {
-        const min = Number(this.deployment.labels?.['com.openfaas.scale.min'] ?? 1)
-        const n = Math.max(1, this.desired, Number.isInteger(min) ? min : 1)
+        const n = Math.max(this.desired, scalePolicy(this.deployment.labels, MAX_REPLICAS).policy.min)
         if (this.desired === 0) this.event(`scaling from zero to ${n} replica(s)`)
         this.scale(n).catch((err: Error) => this.event(`could not start: ${err.message}`))
       }

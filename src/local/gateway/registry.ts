@@ -8,15 +8,14 @@ import {isDirectory as isDir} from '../../fsutil.js'
 import type {FunctionDeployment, FunctionNamespace} from '../../gateway/types.js'
 import {type ImageIndexEntry, lookupImage} from '../image-index.js'
 import {readWatchdogConfig} from '../watchdog/config.js'
-import {scalePolicy} from './autoscaler.js'
+import {MAX_REPLICAS, scalePolicy} from './autoscaler.js'
 import {DEFAULT_NAMESPACE, FunctionRuntime, type RuntimeSettings} from './function-runtime.js'
 import {HttpError} from './http.js'
 import {LogFile} from './log-file.js'
 import {type GatewayState, StateStore, type StoredFunction} from './state.js'
 
 
-/** Replicas at most per function on one machine. */
-export const MAX_REPLICAS = 100
+export {MAX_REPLICAS} from './autoscaler.js'
 
 export interface DeployOutcome {
   /** 202 created, 200 updated. */
