@@ -89,7 +89,7 @@ export async function benchScaling(log: (line: string) => void = (l) => process.
     await watch
     const failed = result.non2xx + result.errors + result.timeouts
     const backToOne = await timeUntil(async () => (await status(gw.url, 'busy')).replicas === 1, 90_000, 250)
-    log(`  5 replicas after ${((toFive ?? NaN) / 1000).toFixed(1)} s (all ready after ${((toFiveReady ?? NaN) / 1000).toFixed(1)} s), peak ${peak}; ${result.requests.total} requests, ${failed} failed`)
+    log(`  5 replicas after ${((toFive ?? NaN) / 1000).toFixed(1)} s (all ready after ${((toFiveReady ?? NaN) / 1000).toFixed(1)} s), peak ${peak}; ${result.requests.total} requests, ${failed} failed (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}; p99 ${result.latency.p99} ms)`)
     log(`  back to 1 replica ${((backToOne ?? NaN) / 1000).toFixed(1)} s after the load ended`)
     figures.push(
       {name: 'scaling: 64 conns, capacity target 5 → 5 replicas after', value: Number(((toFive ?? Infinity) / 1000).toFixed(1)), unit: 's', target: '<= 10', ok: toFive !== undefined && toFive <= 10_000},

@@ -13,8 +13,9 @@
  *   com.openfaas.scale.down.window           scale-down stabilisation window (default 30s here)
  *
  * Every tick (1 s) each running function's load is sampled (FunctionLoad, counted by the
- * function route, which async calls go through as well) and averaged over a short window; the
- * recommendation is ceil(load / (target × proportion)) within [min, max]. Up is applied at once;
+ * function route, which async calls go through as well): the load is the larger of the last
+ * interval's and the mean of a short window (5 s); the recommendation is
+ * ceil(load / (target × proportion)) within [min, max]. Up is applied at once;
  * down takes the largest recommendation of the down window, so replicas come down only once the
  * load has stayed low that long. A function at 0 replicas is left alone: the next call starts
  * it (FunctionRuntime.pick, the gateway's scale from zero). A manual scale-function sets the
@@ -279,9 +280,12 @@ export class Autoscaler {
       return this.set(s, 0)
     }
     if (p.type === 'cpu') return undefined
+    // the last interval drives scaling up at once; the window's mean keeps a short lull from
+    // counting as no load (and the down window below keeps replicas longer still)
+    const of = (x: {inflight: number; rps: number}) => (p.type === 'capacity' ? x.inflight : x.rps)
     let sum = 0
-    for (const x of s.samples) sum += p.type === 'capacity' ? x.inflight : x.rps
-    const load = sum / this.windowSamples
+    for (const x of s.samples) sum += of(x)
+    const load = Math.max(of(sample), sum / this.windowSamples)
     const rec = recommendedReplicas(load, p)
     s.history.push({at: now, replicas: rec})
     while (s.history.length && s.history[0].at < now - p.downWindowMs) s.history.shift()
