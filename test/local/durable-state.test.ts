@@ -32,6 +32,9 @@ describe('log files', () => {
     assert.equal(back.at(-1)!.text, `line 199 ${'x'.repeat(40)}`)
     assert.equal(back.at(-1)!.time, 1_700_000_000_000_000_199n)
     for (let i = 1; i < back.length; i++) assert.ok(back[i].time > back[i - 1].time, 'oldest first')
+    const currentOnly = new LogFile(dir).readSync(3)
+    assert.ok(currentOnly.length < back.length, 'enough lines in the current file: the previous one is not read')
+    assert.deepEqual(currentOnly.at(-1), back.at(-1))
   })
 
   test('a log store started from a file has the earlier lines and keeps writing after them', async () => {

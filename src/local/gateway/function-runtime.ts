@@ -25,7 +25,7 @@ export interface RuntimeSettings {
   maxRequestBodyBytes: number
   /** Where gateway events about functions are reported (besides the function's logs). */
   onEvent?: (fn: string, message: string) => void
-  /** Largest size of each of the two log files kept per function (default 4 MiB). */
+  /** Largest size of each of the two log files kept per function (default 2 MiB). */
   logFileBytes?: number
   /** Every line a function process writes (besides the function's log store). */
   onLog?: (fn: string, instance: string, line: string) => void

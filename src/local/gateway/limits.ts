@@ -48,7 +48,7 @@ export const LIMITS: Readonly<GatewayLimits> = Object.freeze({
   asyncQueueBytes: 32 * 1024 * 1024,
   asyncResultBytes: 16 * 1024 * 1024,
   logFollowerBufferBytes: 1024 * 1024,
-  logFileBytes: 4 * 1024 * 1024,
+  logFileBytes: 2 * 1024 * 1024,
 })
 
 /** The defaults with the given overrides. */

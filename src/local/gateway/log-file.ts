@@ -17,7 +17,7 @@ const CURRENT = 'current.ndjson'
 const PREVIOUS = 'previous.ndjson'
 
 export interface LogFileOptions {
-  /** Largest size of one of the two files (default 4 MiB). */
+  /** Largest size of one of the two files (default 2 MiB). */
   maxFileBytes?: number
   /** Lines waiting for the disk at most, in bytes (default 1 MiB). */
   maxPendingBytes?: number
@@ -39,30 +39,40 @@ export class LogFile {
   private closed = false
 
   constructor(readonly dir: string, private readonly opts: LogFileOptions = {}) {
-    this.maxFileBytes = Math.max(1024, opts.maxFileBytes ?? 4 * 1024 * 1024)
+    this.maxFileBytes = Math.max(1024, opts.maxFileBytes ?? 2 * 1024 * 1024)
     this.maxPendingBytes = opts.maxPendingBytes ?? 1024 * 1024
   }
 
-  /** The entries kept by an earlier run, oldest first (read at start-up, before any write). */
-  readSync(): LogEntry[] {
+  /**
+   * The entries kept by an earlier run, oldest first (read at start-up, before any write). The
+   * previous file is read only when the current one holds fewer than `lines` lines and `chars`
+   * characters of text (what the caller keeps anyway).
+   */
+  readSync(lines = Infinity, chars = Infinity): LogEntry[] {
+    const current = this.readFileSync(CURRENT)
+    let size = 0
+    for (const e of current) size += e.text.length
+    if (current.length >= lines || size >= chars) return current
+    return [...this.readFileSync(PREVIOUS), ...current]
+  }
+
+  private readFileSync(name: string): LogEntry[] {
     const out: LogEntry[] = []
-    for (const name of [PREVIOUS, CURRENT]) {
-      let text: string
+    let text: string
+    try {
+      text = nodeFs.readFileSync(path.join(this.dir, name), 'utf8')
+    } catch {
+      return out
+    }
+    for (const line of text.split('\n')) {
+      if (!line) continue
       try {
-        text = nodeFs.readFileSync(path.join(this.dir, name), 'utf8')
-      } catch {
-        continue
-      }
-      for (const line of text.split('\n')) {
-        if (!line) continue
-        try {
-          const o = JSON.parse(line) as {t?: unknown; i?: unknown; x?: unknown}
-          if (typeof o.t === 'string' && /^\d{1,20}$/.test(o.t) && typeof o.i === 'string' && typeof o.x === 'string') {
-            out.push({time: BigInt(o.t), instance: o.i, text: o.x})
-          }
-        } catch {
-          // a line cut by a kill, or damage: skipped
+        const o = JSON.parse(line) as {t?: unknown; i?: unknown; x?: unknown}
+        if (typeof o.t === 'string' && /^\d{1,20}$/.test(o.t) && typeof o.i === 'string' && typeof o.x === 'string') {
+          out.push({time: BigInt(o.t), instance: o.i, text: o.x})
         }
+      } catch {
+        // a line cut by a kill, or damage: skipped
       }
     }
     return out

@@ -38,7 +38,7 @@ export class LogStore {
 
   /** Keeps the lines on disk too, starting from those the file already holds. */
   persistTo(file: LogFile): void {
-    for (const e of file.readSync()) this.put(e)
+    for (const e of file.readSync(this.capacity, this.maxChars)) this.put(e)
     this.file = file
   }
 
