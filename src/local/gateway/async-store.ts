@@ -1,7 +1,7 @@
 /**
  * Accepted asynchronous calls kept on disk until they are done, so a 202 survives a gateway
- * that stops or is killed: `<dataDir>/async/<time>-<seq>-<random>.json`, one file per call
- * (its function, path, query, headers, body and callback URL).
+ * that stops or is killed: `<dataDir>/async/<time>-<seq>-<random>.call`, one file per call: a
+ * JSON line (function, path, query, headers, callback URL, body length), then the body's bytes.
  *
  * A call is written (temp file, data synced, renamed) before the 202 is sent and removed once
  * the call and its callback are over; on start the files left are run again, oldest first, so a
@@ -22,7 +22,7 @@ export interface StoredAsyncCall {
   callId: string
 }
 
-const FILE = /^\d{13}-\d{6}-[0-9a-f]{8}\.json$/
+const FILE = /^\d{13}-\d{6}-[0-9a-f]{8}\.call$/
 
 export class AsyncStore {
   private seq = 0
@@ -39,14 +39,16 @@ export class AsyncStore {
   async save(call: StoredAsyncCall): Promise<string> {
     await this.ensureDir()
     this.seq = (this.seq + 1) % 1_000_000
-    const name = `${String(Date.now()).padStart(13, '0')}-${String(this.seq).padStart(6, '0')}-${randomBytes(4).toString('hex')}.json`
-    const text = JSON.stringify({v: 1, ...call, body: call.body.toString('base64')})
+    const name = `${String(Date.now()).padStart(13, '0')}-${String(this.seq).padStart(6, '0')}-${randomBytes(4).toString('hex')}.call`
+    // one JSON line of metadata, then the body's bytes as they came (no copy, no encoding)
+    const {body, ...meta} = call
+    const head = Buffer.from(JSON.stringify({v: 2, ...meta, bodyBytes: body.length}) + '\n')
     const file = path.join(this.dir, name)
     const tmp = path.join(this.dir, `.${name}.tmp`)
     try {
       const handle = await fs.open(tmp, 'wx', 0o600)
       try {
-        await handle.writeFile(text)
+        await handle.writev([head, body])
         await handle.datasync()
       } finally {
         await handle.close()
@@ -80,7 +82,7 @@ export class AsyncStore {
         continue
       }
       try {
-        out.push({name, call: parseCall(JSON.parse(await fs.readFile(file, 'utf8')))})
+        out.push({name, call: parseCall(await fs.readFile(file))})
       } catch (err) {
         onDropped(name, (err as Error).message)
         await fs.rm(file, {force: true})
@@ -90,16 +92,20 @@ export class AsyncStore {
   }
 }
 
-function parseCall(v: unknown): StoredAsyncCall {
-  const o = v as Record<string, unknown>
+function parseCall(data: Buffer): StoredAsyncCall {
+  const nl = data.indexOf(10)
+  if (nl === -1) throw new Error('no metadata line')
+  const o = JSON.parse(data.subarray(0, nl).toString('utf8')) as Record<string, unknown>
   const str = (k: string) => {
     if (typeof o?.[k] !== 'string') throw new Error(`${k} is missing`)
     return o[k] as string
   }
-  if (o?.v !== 1) throw new Error('unknown format')
+  if (o?.v !== 2) throw new Error('unknown format')
   const headers = o.headers
   if (!Array.isArray(headers) || headers.length % 2 || !headers.every((h) => typeof h === 'string')) throw new Error('bad headers')
   const cb = o.callbackUrl
   if (cb !== undefined && typeof cb !== 'string') throw new Error('bad callback URL')
-  return {ref: str('ref'), sub: str('sub'), query: str('query'), headers, body: Buffer.from(str('body'), 'base64'), callbackUrl: cb, callId: str('callId')}
+  const body = data.subarray(nl + 1)
+  if (body.length !== o.bodyBytes) throw new Error('the body is cut short')
+  return {ref: str('ref'), sub: str('sub'), query: str('query'), headers, body: Buffer.from(body), callbackUrl: cb, callId: str('callId')}
 }
