@@ -87,13 +87,14 @@ export function startGatewayProcess(options: Record<string, unknown>, env: NodeJ
   })
 }
 
-/** Builds the shipped node20 template's sample function with the host builder. */
-export async function buildNode20(work: string, indexPath: string): Promise<string> {
+/** Builds the shipped node20 template's sample function (or `handler`) with the host builder. */
+export async function buildNode20(work: string, indexPath: string, name = 'hello', handler?: string): Promise<string> {
   const template = path.join(repoRoot, 'templates-store', 'template', 'node20')
-  const context = path.join(work, 'build', 'hello')
+  const context = path.join(work, 'build', name)
   await fs.cp(template, context, {recursive: true})
+  if (handler !== undefined) await fs.writeFile(path.join(context, 'function', 'handler.js'), handler)
   const host = await readHostSpec(template)
-  const result = await buildOnHost({contextDir: context, image: 'bench/hello:latest', host, functionName: 'hello', lang: 'node20', indexPath})
+  const result = await buildOnHost({contextDir: context, image: `bench/${name}:latest`, host, functionName: name, lang: 'node20', indexPath})
   return result.dir
 }
 

@@ -18,6 +18,7 @@ const suites: {name: string; file: string; fn: string}[] = [
   {name: 'local', file: 'local.js', fn: 'benchLocal'},
   {name: 'metrics', file: 'metrics.js', fn: 'benchMetrics'},
   {name: 'security', file: 'security.js', fn: 'benchSecurity'},
+  {name: 'scaling', file: 'scaling.js', fn: 'benchScaling'},
 ]
 
 const only = process.argv.slice(2)

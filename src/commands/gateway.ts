@@ -9,7 +9,9 @@ export default class Gateway extends BaseCommand {
     'Serves the OpenFaaS provider API and the /function/<name> routes from processes on this machine,',
     'so "faas up", "faas deploy", "faas invoke", "faas logs", secrets and namespaces work without',
     'containers. Functions run what "faas build --builder host" recorded for their image.',
-    'Deployed functions, secrets and namespaces are kept in --data-dir and come back after a restart.',
+    'Deployed functions, secrets, namespaces, function logs and accepted asynchronous calls are kept in',
+    '--data-dir and come back after a restart. Replicas follow the com.openfaas.scale.* labels (rps or',
+    'capacity between min and max; scale.zero stops idle functions, the next call starts them again).',
     'Basic auth protects /system/* by default (the faas CLI on this machine finds the credentials by',
     'itself); functions run in a bubblewrap sandbox where bwrap works. Runs in the foreground until Ctrl-C.',
   ].join('\n')
@@ -33,6 +35,7 @@ export default class Gateway extends BaseCommand {
     'async-concurrency': Flags.integer({description: 'Asynchronous calls run at the same time', default: 1, min: 1}),
     'metrics-port': Flags.integer({description: 'Port of the Prometheus metrics (/metrics) on the same --host, as OpenFaaS serves them (default: 8082 when it is free; 0 = no metrics)', min: 0, max: 65535}),
     'cron-async': Flags.boolean({description: 'Call cron functions (topic: cron-function) through /async-function/, like the cron-connector\'s asynchronous_invocation', default: false, allowNo: true}),
+    autoscale: Flags.boolean({description: 'Scale functions with load between com.openfaas.scale.min and .max, and idle ones with com.openfaas.scale.zero=true to zero', default: true, allowNo: true}),
     quiet: Flags.boolean({char: 'q', description: 'Do not print gateway events', default: false, allowNo: true}),
     'function-logs': Flags.boolean({description: 'Also print what the functions write (always available with "faas logs")', default: false, allowNo: true}),
   }
@@ -52,6 +55,7 @@ export default class Gateway extends BaseCommand {
       maxBodySize: flags['max-body-size'],
       asyncConcurrency: flags['async-concurrency'],
       cronAsync: flags['cron-async'],
+      autoscale: flags.autoscale,
       quiet: flags.quiet,
       functionLogs: flags['function-logs'],
       metricsPort: flags['metrics-port'],

@@ -6,6 +6,9 @@
  * Bounded: a call's body (asyncBodyBytes, the NATS message limit), the queue (asyncQueueLength
  * calls and asyncQueueBytes of bodies; past either → 429), and the result kept for the callback
  * (asyncResultBytes).
+ *
+ * Durable when given a store (async-store.ts): a call is on disk before its 202 and removed once
+ * done; calls left by a stopped or killed gateway run when the next one starts (recover()).
  */
 import {randomUUID} from 'node:crypto'
 import http, {type IncomingMessage, type ServerResponse} from 'node:http'
@@ -16,6 +19,7 @@ import {DEFAULT_NAMESPACE} from './function-runtime.js'
 import {notFound, readLimited} from './http.js'
 import type {GatewayLimits} from './limits.js'
 import {parseFunctionRef} from './names.js'
+import type {AsyncStore} from './async-store.js'
 
 interface AsyncJob {
   ref: string
@@ -27,6 +31,8 @@ interface AsyncJob {
   body: Buffer
   callbackUrl?: string
   callId: string
+  /** Its file in the store. */
+  file?: string
 }
 
 export interface AsyncQueueOptions {
@@ -38,6 +44,10 @@ export interface AsyncQueueOptions {
   self: () => {host: string; port: number}
   /** Reports an event about a function (its log and the terminal). */
   event: (namespace: string, name: string, message: string) => void
+  /** Keeps accepted calls on disk until done (none: in memory only). */
+  store?: AsyncStore
+  /** Gateway events that concern no one function. */
+  log?: (message: string) => void
 }
 
 interface HttpResult {
@@ -49,6 +59,9 @@ interface HttpResult {
 export class AsyncQueue {
   private readonly queue: AsyncJob[] = []
   private queuedBytes = 0
+  /** Calls being written to the store, counted against the bounds already. */
+  private writing = 0
+  private writingBytes = 0
   private running = 0
   private closing = false
 
@@ -80,7 +93,7 @@ export class AsyncQueue {
     if (body === undefined) {
       return sendText(res, 500, `Error queuing request: request body too large, the limit is ${limits.asyncBodyBytes} bytes\n`, ['Connection', 'close'])
     }
-    if (this.queue.length >= limits.asyncQueueLength || this.queuedBytes + body.length > limits.asyncQueueBytes) {
+    if (this.queue.length + this.writing >= limits.asyncQueueLength || this.queuedBytes + this.writingBytes + body.length > limits.asyncQueueBytes) {
       return sendText(res, 429, `Error queuing request: the queue is full (${this.queue.length} calls waiting); try again later\n`, ['Retry-After', '1'])
     }
     const cb = req.headers['x-callback-url']
@@ -97,7 +110,7 @@ export class AsyncQueue {
     const given = req.headers['x-call-id']
     const callId = typeof given === 'string' && given !== '' ? given.slice(0, 200) : randomUUID()
     const startNs = nowUnixNanos().toString()
-    this.queue.push({
+    const job: AsyncJob = {
       ref,
       ...target,
       sub: slash === -1 ? '/' : pathPart.slice(slash),
@@ -106,11 +119,47 @@ export class AsyncQueue {
       body,
       callbackUrl,
       callId,
-    })
+    }
+    if (this.opts.store) {
+      this.writing++
+      this.writingBytes += body.length
+      try {
+        job.file = await this.opts.store.save(job)
+      } catch (err) {
+        this.opts.log?.(`could not keep an asynchronous call for ${ref} on disk: ${(err as Error).message}`)
+        return sendText(res, 500, 'Error queuing request: the call could not be stored (see the gateway log)\n')
+      } finally {
+        this.writing--
+        this.writingBytes -= body.length
+      }
+    }
+    this.queue.push(job)
     this.queuedBytes += body.length
     res.writeHead(202, ['X-Call-Id', callId, 'X-Start-Time', startNs, 'X-Served-By', this.opts.servedBy, 'Content-Length', '0'])
     res.end()
     this.pump()
+  }
+
+  /** Queues the calls a previous gateway accepted and did not finish; resolves with their number. */
+  async recover(): Promise<number> {
+    const store = this.opts.store
+    if (!store) return 0
+    const left = await store.load((name, why) => this.opts.log?.(`dropped the unreadable stored asynchronous call ${name}: ${why}`))
+    const recovered: AsyncJob[] = []
+    for (const {name, call} of left) {
+      const slash = call.ref.lastIndexOf('/')
+      const target = parseFunctionRef(call.ref, DEFAULT_NAMESPACE)
+      if (!target || slash !== -1) {
+        await store.remove(name)
+        continue
+      }
+      recovered.push({...call, ...target, file: name})
+      this.queuedBytes += call.body.length
+    }
+    // older than anything accepted since this gateway started
+    this.queue.unshift(...recovered)
+    this.pump()
+    return recovered.length
   }
 
   private pump(): void {
@@ -118,14 +167,18 @@ export class AsyncQueue {
       const job = this.queue.shift()!
       this.queuedBytes -= job.body.length
       this.running++
-      void this.run(job).finally(() => {
-        this.running--
-        this.pump()
-      })
+      void this.run(job)
+        .then((done) => (done && job.file ? this.opts.store?.remove(job.file) : undefined))
+        .catch((err: Error) => this.opts.log?.(`asynchronous call ${job.callId}: ${err.message}`))
+        .finally(() => {
+          this.running--
+          this.pump()
+        })
     }
   }
 
-  private async run(job: AsyncJob): Promise<void> {
+  /** Runs one call and its callback; false when the gateway stopped first (it runs again on the next start). */
+  private async run(job: AsyncJob): Promise<boolean> {
     const started = performance.now()
     const self = this.opts.self()
     const target = `/function/${job.ref}${job.sub}${job.query ? '?' + job.query : ''}`
@@ -138,8 +191,9 @@ export class AsyncQueue {
     } catch (err) {
       result = {status: 503, headers: [], body: Buffer.from(`${(err as Error).message}\n`)}
     }
+    if (this.closing && job.file) return false
     this.opts.event(job.namespace, job.name, `async call ${job.callId} finished with status ${result.status}`)
-    if (!job.callbackUrl) return
+    if (!job.callbackUrl) return true
     const cbHeaders = withoutHeaders(forwardableHeaders(result.headers), ['content-length', 'x-call-id', 'x-duration-seconds'])
     cbHeaders.push(
       'X-Function-Status', String(result.status),
@@ -154,6 +208,7 @@ export class AsyncQueue {
     } catch (err) {
       this.opts.event(job.namespace, job.name, `callback to ${job.callbackUrl} for ${job.callId} failed: ${(err as Error).message}`)
     }
+    return true
   }
 }
 

@@ -11,6 +11,7 @@ import {functionEnvironment} from '../sandbox/environment.js'
 import type {Sandbox} from '../sandbox/index.js'
 import {readWatchdogConfig} from '../watchdog/config.js'
 import {Watchdog} from '../watchdog/watchdog.js'
+import {FunctionLoad, MAX_REPLICAS, scalePolicy} from './autoscaler.js'
 import {LogStore} from './log-store.js'
 
 export const DEFAULT_NAMESPACE = 'openfaas-fn'
@@ -24,6 +25,8 @@ export interface RuntimeSettings {
   maxRequestBodyBytes: number
   /** Where gateway events about functions are reported (besides the function's logs). */
   onEvent?: (fn: string, message: string) => void
+  /** Largest size of each of the two log files kept per function (default 2 MiB). */
+  logFileBytes?: number
   /** Every line a function process writes (besides the function's log store). */
   onLog?: (fn: string, instance: string, line: string) => void
 }
@@ -36,6 +39,8 @@ export interface Replica {
 
 export class FunctionRuntime {
   readonly logs = new LogStore()
+  /** Requests in flight and started, for the autoscaler. */
+  readonly load = new FunctionLoad()
   replicas: Replica[] = []
   /** Desired replicas (what scale-function set). */
   desired: number
@@ -156,18 +161,18 @@ export class FunctionRuntime {
 
   /**
    * The replica for the next request: round-robin, preferring ready replicas. Scales up from
-   * zero first (to max(1, com.openfaas.scale.min)); concurrent cold starts share one scale-up.
+   * zero first (to max(1, com.openfaas.scale.min)); concurrent cold starts share one scale-up,
+   * and a call that arrives while the function is being scaled to zero starts it again.
    */
   async pick(): Promise<Replica | undefined> {
-    if (this.replicas.length === 0) {
-      if (this.stopped) return undefined
-      if (!this.scaling) {
-        const min = Number(this.deployment.labels?.['com.openfaas.scale.min'] ?? 1)
-        this.event(`scaling from zero to ${Math.max(1, Number.isFinite(min) ? min : 1)} replica(s)`)
-        void this.scale(Math.max(1, Number.isFinite(min) ? Math.floor(min) : 1))
+    for (let tries = 0; this.replicas.length === 0; tries++) {
+      if (this.stopped || tries === 3) return undefined
+      if (this.desired === 0 || !this.scaling) {
+        const n = Math.max(this.desired, scalePolicy(this.deployment.labels, MAX_REPLICAS).policy.min)
+        if (this.desired === 0) this.event(`scaling from zero to ${n} replica(s)`)
+        this.scale(n).catch((err: Error) => this.event(`could not start: ${err.message}`))
       }
-      while (this.scaling && this.replicas.length === 0) await this.scaling.catch(() => {})
-      if (this.replicas.length === 0) return undefined
+      await this.scaling?.catch(() => {})
     }
     return this.pickNow()
   }
@@ -217,5 +222,6 @@ export class FunctionRuntime {
     this.replicas = []
     await Promise.all(rs.map((r) => r.watchdog.stop(2000)))
     this.logs.close()
+    await this.logs.flushed()
   }
 }

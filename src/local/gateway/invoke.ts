@@ -87,6 +87,7 @@ export function invokeRoute(req: IncomingMessage, res: ServerResponse, rest: str
   }
   if (s.metrics) s.metrics.track(fn, res)
   else res.once('finish', () => fn.invocations++)
+  fn.load.track(res)
   const replica = fn.pickNow()
   if (replica) {
     replica.watchdog.handle(req, res, ctx)

@@ -41,6 +41,8 @@ export interface GatewayLimits {
   topicMaxFunctions: number
   /** Answer bytes kept per function in the topic route's summary. */
   topicResultBytes: number
+  /** Each function keeps its log lines on disk in two files of at most this size. */
+  logFileBytes: number
 }
 
 export const LIMITS: Readonly<GatewayLimits> = Object.freeze({
@@ -61,6 +63,7 @@ export const LIMITS: Readonly<GatewayLimits> = Object.freeze({
   topicBodyBytes: 1024 * 1024,
   topicMaxFunctions: 100,
   topicResultBytes: 64 * 1024,
+  logFileBytes: 2 * 1024 * 1024,
 })
 
 /** The defaults with the given overrides. */

@@ -1,8 +1,10 @@
 /**
  * Recent log lines of one function (all its replicas), for `/system/logs`: a bounded ring
- * buffer plus live subscribers for `follow=true`.
+ * buffer plus live subscribers for `follow=true`; with a LogFile, the lines are also kept on disk
+ * and the ring starts with what an earlier gateway kept.
  */
 import {nowUnixNanos} from '../clock.js'
+import type {LogFile} from './log-file.js'
 
 export interface LogEntry {
   /** Unix nanoseconds. */
@@ -22,6 +24,8 @@ export class LogStore {
   private readonly closeListeners = new Set<() => void>()
 
   private chars = 0
+  private file?: LogFile
+  private fileClosed?: Promise<void>
 
   /** Keeps at most `capacity` lines and about `maxChars` characters, dropping the oldest first. */
   constructor(
@@ -32,18 +36,29 @@ export class LogStore {
     this.buffer = new Array(capacity)
   }
 
+  /** Keeps the lines on disk too, starting from those the file already holds. */
+  persistTo(file: LogFile): void {
+    for (const e of file.readSync(this.capacity, this.maxChars)) this.put(e)
+    this.file = file
+  }
+
   append(instance: string, text: string): void {
     const entry: LogEntry = {
       time: nowUnixNanos(),
       instance,
       text: text.length > this.maxLineLength ? text.slice(0, this.maxLineLength) + ' …(truncated)' : text,
     }
+    this.put(entry)
+    this.file?.write(entry)
+    for (const l of this.listeners) l(entry)
+  }
+
+  private put(entry: LogEntry): void {
     if (this.size === this.capacity) this.dropOldest()
     this.buffer[(this.start + this.size) % this.capacity] = entry
     this.size++
     this.chars += entry.text.length
     while (this.chars > this.maxChars && this.size > 1) this.dropOldest()
-    for (const l of this.listeners) l(entry)
   }
 
   private dropOldest(): void {
@@ -73,10 +88,16 @@ export class LogStore {
 
   /** Called when the function is deleted: followers stop. */
   close(): void {
+    this.fileClosed ??= this.file?.close()
     this.closed = true
     this.listeners.clear()
     for (const l of this.closeListeners) l()
     this.closeListeners.clear()
+  }
+
+  /** Resolves once the lines are on disk and the file is closed (after close()). */
+  flushed(): Promise<void> {
+    return this.fileClosed ?? Promise.resolve()
   }
 
   onClose(listener: () => void): () => void {

@@ -9,13 +9,14 @@ import {scheduleWarnings} from '../../util/cron-schedule.js'
 import type {FunctionDeployment, FunctionNamespace} from '../../gateway/types.js'
 import {type ImageIndexEntry, lookupImage} from '../image-index.js'
 import {readWatchdogConfig} from '../watchdog/config.js'
+import {MAX_REPLICAS, scalePolicy} from './autoscaler.js'
 import {DEFAULT_NAMESPACE, FunctionRuntime, type RuntimeSettings} from './function-runtime.js'
 import {HttpError} from './http.js'
+import {LogFile} from './log-file.js'
 import {type GatewayState, StateStore, type StoredFunction} from './state.js'
 
 
-/** Replicas at most per function on one machine. */
-export const MAX_REPLICAS = 100
+export {MAX_REPLICAS} from './autoscaler.js'
 
 export interface DeployOutcome {
   /** 202 created, 200 updated. */
@@ -96,7 +97,10 @@ export class Registry {
   }
 
   private runtimeFor(name: string, ns: string, stored: StoredFunction): FunctionRuntime {
-    return new FunctionRuntime(name, ns, stored.deployment, stored.build, stored.createdAt, this.store.functionSecretsDir(ns, name), this.settings, stored.replicas)
+    const fn = new FunctionRuntime(name, ns, stored.deployment, stored.build, stored.createdAt, this.store.functionSecretsDir(ns, name), this.settings, stored.replicas)
+    const onError = (err: Error) => this.settings.onEvent?.(fn.label, `could not keep its logs on disk: ${err.message}`)
+    fn.logs.persistTo(new LogFile(this.store.functionLogsDir(ns, name), {maxFileBytes: this.settings.logFileBytes, onError}))
+    return fn
   }
 
   /** Calls `listener` after every change of what is deployed. */
@@ -127,8 +131,10 @@ export class Registry {
     }
     const build = await this.resolveBuild(d.image)
     checkConfiguration(d, build)
+    const scaling = scalePolicy(d.labels, MAX_REPLICAS)
     const warnings = [
       ...this.settings.sandbox.unenforced({limits: cleanResources(d.limits), readOnlyRootFilesystem: d.readOnlyRootFilesystem}),
+      ...scaling.warnings,
       ...scheduleWarnings(d.annotations),
     ]
     await this.store.syncFunctionSecrets(ns, d.service, d.secrets ?? [])
@@ -139,8 +145,7 @@ export class Registry {
       await this.persist()
       return {status: 200, warnings}
     }
-    const min = Number(d.labels?.['com.openfaas.scale.min'] ?? 1)
-    const replicas = Math.min(MAX_REPLICAS, Math.max(1, Number.isFinite(min) ? Math.floor(min) : 1))
+    const replicas = scaling.policy.min
     const createdAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
     const fn = this.runtimeFor(d.service, ns, {deployment: d, build, replicas, createdAt})
     this.functions.set(k, fn)
@@ -187,6 +192,15 @@ export class Registry {
     fn.event(`scaled to ${target} replica(s)`)
     await fn.scale(target)
     await this.persist()
+  }
+
+  /** The autoscaler's change: replicas follow, the saved state keeps the count. */
+  async autoscale(fn: FunctionRuntime, replicas: number): Promise<void> {
+    if (this.get(fn.namespace, fn.name) !== fn) return
+    // the count is set at once; starting or draining replicas goes on outside the state lock
+    const scaled = fn.scale(replicas)
+    await this.exclusive(() => this.persist())
+    await scaled
   }
 
   // ---- namespaces ---------------------------------------------------------------------------

@@ -30,6 +30,8 @@ export interface RunGatewayOptions {
   asyncConcurrency?: number
   /** Cron calls through /async-function/. */
   cronAsync?: boolean
+  /** Replicas follow the com.openfaas.scale.* labels (default true). */
+  autoscale?: boolean
   quiet?: boolean
   /** Also print every line the functions write (always available through /system/logs). */
   functionLogs?: boolean
@@ -112,6 +114,7 @@ export async function runGateway(opts: RunGatewayOptions): Promise<void> {
       // the default port may be taken (an OpenFaaS gateway, a second faas gateway): not an error
       metricsPortOptional: opts.metricsPort === undefined,
       cronAsync: opts.cronAsync,
+      autoscale: opts.autoscale,
       onEvent: (m) => log(m),
       onFunctionLog: opts.functionLogs ? (_fn, instance, line) => process.stderr.write(`${instance} | ${line}\n`) : undefined,
     })

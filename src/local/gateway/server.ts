@@ -29,13 +29,15 @@ import {createSandbox, type Sandbox, type SandboxMode} from '../sandbox/index.js
 import {isWildcardHost} from '../../util/loopback.js'
 import {admissionPolicy} from './admission.js'
 import {AsyncQueue} from './async-queue.js'
+import {AsyncStore} from './async-store.js'
+import {Autoscaler} from './autoscaler.js'
 import {basicAuthorizer, type BasicAuthCredentials} from './auth.js'
 import {capConnections, serverTimeouts} from './connections.js'
 import {type CronScheduler, startCron} from './cron.js'
 import type {FunctionRuntime} from './function-runtime.js'
 import {type GatewayLimits, gatewayLimits} from './limits.js'
 import {GatewayMetrics, type MetricsServer, startMetricsServer} from './metrics.js'
-import {Registry} from './registry.js'
+import {MAX_REPLICAS, Registry} from './registry.js'
 import {createRouter} from './router.js'
 
 export interface GatewayOptions {
@@ -63,6 +65,10 @@ export interface GatewayOptions {
   asyncConcurrency?: number
   /** Cron calls go to /async-function/ (the cron-connector's asynchronous_invocation); default synchronous. */
   cronAsync?: boolean
+  /** Replicas follow load and idle functions stop, as the com.openfaas.scale.* labels say (default true). */
+  autoscale?: boolean
+  /** How often the autoscaler decides and over how long it averages load (default 1 s, 5 s). */
+  autoscaler?: {intervalMs?: number; loadWindowMs?: number; defaultMax?: number}
   /** Tighter or looser bounds (tests). */
   limits?: Partial<GatewayLimits>
   /** Gateway events (deploys, restarts) for the terminal. */
@@ -125,11 +131,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
       baseEnv: baseEnvironment(env),
       sandbox,
       maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      logFileBytes: limits.logFileBytes,
       onEvent: options.onEvent ? (fn, message) => log(`${fn}: ${message}`) : undefined,
       onLog: options.onFunctionLog,
     })
     registry.restore()
     const reg = registry
+    const autoscaler = options.autoscale === false ? undefined : new Autoscaler(reg, {...options.autoscaler, maxReplicas: MAX_REPLICAS})
 
     const host = options.host ?? '127.0.0.1'
     let selfPort = 0
@@ -141,6 +149,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
       servedBy: `openfaas-ce/${version}`,
       self,
       event: (ns, name, message) => reg.get(ns, name)?.event(message),
+      store: new AsyncStore(path.join(dataDir, 'async')),
+      log,
     })
     const admission = admissionPolicy(host, options.allowedHosts)
     const metrics = options.metricsPort === undefined ? undefined : await GatewayMetrics.create(reg.functions)
@@ -181,6 +191,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
     const metricsClosed = metricsServer
     // once the port is known: the scheduler calls functions through it
     const cron = startCron(reg, {limits, async: options.cronAsync ?? false, self})
+    autoscaler?.start()
+    // calls accepted by a gateway that stopped before running them, once functions are back
+    void reg.restored
+      .then(() => queue.recover())
+      .then((n) => n && log(`running ${n} asynchronous call(s) accepted before the last stop`))
+      .catch((err: Error) => log(`could not read the stored asynchronous calls: ${err.message}`))
     const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h)
 
     return {
@@ -197,6 +213,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
       cron,
       async close() {
         cron.close()
+        autoscaler?.stop()
         queue.close()
         await metricsClosed?.close()
         const closed = new Promise<void>((r) => server.close(() => r()))

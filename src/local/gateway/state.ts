@@ -4,6 +4,8 @@
  *   state.json                      namespaces and deployments (with the build each one runs)
  *   secrets/<ns>/<name>             secret values (dir 0700, file 0600)
  *   run/<ns>/<fn>/secrets/<name>    the secrets one function may read (its OPENFAAS_SECRETS_PATH)
+ *   run/<ns>/<fn>/logs/             its log lines, a two-file ring (log-file.ts)
+ *   async/                          accepted asynchronous calls until done (async-store.ts)
  *   processes/<pid>                 process trees of functions while they run (process-tree.ts)
  * state.json is replaced atomically (temp file + rename); saves are serialised.
  * Names are checked where requests bring them (names.ts); every path built here checks them again,
@@ -47,6 +49,10 @@ export class StateStore {
   async load(): Promise<GatewayState> {
     await fs.mkdir(this.dataDir, {recursive: true, mode: 0o700})
     await fs.chmod(this.dataDir, 0o700).catch(() => {})
+    // temp files of a save cut short by a killed gateway (one gateway per data dir: none is ours)
+    for (const name of await fs.readdir(this.dataDir).catch(() => [] as string[])) {
+      if (name.startsWith('.state.json.') && name.endsWith('.tmp')) await fs.rm(path.join(this.dataDir, name), {force: true})
+    }
     try {
       const parsed = JSON.parse(await fs.readFile(this.stateFile, 'utf8')) as Partial<GatewayState>
       const namespaces: GatewayState['namespaces'] = Object.create(null)
@@ -135,6 +141,11 @@ export class StateStore {
         await fs.rm(path.join(dir, name), {force: true})
       }
     }
+  }
+
+  /** Where one function's log lines are kept (removed with the function). */
+  functionLogsDir(ns: string, fn: string): string {
+    return path.join(this.dataDir, 'run', segment('namespace', ns), segment('function', fn), 'logs')
   }
 
   async removeFunctionDir(ns: string, fn: string): Promise<void> {
