@@ -127,10 +127,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
       self: () => ({host: selfHost, port: selfPort}),
       event: (ns, name, message) => reg.get(ns, name)?.event(message),
     })
+    const authorized = basicAuthorizer(options.basicAuth)
     const handler = createRouter({
       admission: admissionPolicy(host, options.allowedHosts),
-      authorized: basicAuthorizer(options.basicAuth),
-      invoke: {registry: reg, servedBy: `openfaas-ce/${version}`, userAgent: `openfaas-ce-gateway/${version}`},
+      authorized,
+      invoke: {registry: reg, servedBy: `openfaas-ce/${version}`, userAgent: `openfaas-ce-gateway/${version}`, ownCredentials: options.basicAuth ? authorized : undefined},
       queue,
       context: {registry: reg, sandbox, limits, version, log},
     })
