@@ -17,6 +17,7 @@ const suites: {name: string; file: string; fn: string}[] = [
   {name: 'build', file: 'build.js', fn: 'benchBuild'},
   {name: 'local', file: 'local.js', fn: 'benchLocal'},
   {name: 'security', file: 'security.js', fn: 'benchSecurity'},
+  {name: 'portal', file: 'portal.js', fn: 'benchPortal'},
 ]
 
 const only = process.argv.slice(2)
