@@ -15,6 +15,8 @@ const state = {
   logs: null, // AbortController of the log stream
   blobUrl: '',
   timer: 0,
+  refreshing: false,
+  again: false,
 }
 
 /** An element with text content and attributes; children are nodes or strings (as text). */
@@ -156,8 +158,19 @@ function applyFilter() {
 
 async function refresh() {
   clearTimeout(state.timer)
+  // one refresh at a time: a call meanwhile runs once more after it (so timers never pile up)
+  if (state.refreshing) {
+    state.again = true
+    return
+  }
+  state.refreshing = true
   try {
+    const ns = state.ns
     const list = (await getJson(`/system/functions?${nsQuery()}`)) || []
+    if (ns !== state.ns) {
+      state.again = true
+      return
+    }
     list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     renderList(list)
     // for the benchmark: when the first list was on screen
@@ -169,7 +182,11 @@ async function refresh() {
   } catch (err) {
     setText($('list-status'), `Could not load the functions: ${err.message}`)
   } finally {
-    if (!document.hidden) state.timer = setTimeout(refresh, REFRESH_MS)
+    state.refreshing = false
+    if (state.again) {
+      state.again = false
+      refresh()
+    } else if (!document.hidden) state.timer = setTimeout(refresh, REFRESH_MS)
   }
 }
 
