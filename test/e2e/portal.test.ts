@@ -146,6 +146,12 @@ describe('the portal in chromium', () => {
     await page.keyboard.press('Enter')
     await until('the detail', () => document.activeElement?.id === 'detail-title' && document.getElementById('detail-title')?.textContent === 'echo')
     assert.equal(await page.evaluate(() => location.hash), '#/fn/openfaas-fn/echo')
+    // beside the details (desktop width) the list drops a column: its header and cells alike
+    const columns = await page.evaluate(() => {
+      const visible = (e: any) => e.getClientRects().length > 0
+      return [[...document.querySelectorAll('#functions thead th')].filter(visible).length, [...document.querySelector('tr[data-name="echo"]').children].filter(visible).length]
+    })
+    assert.equal(columns[0], columns[1], 'header and row have as many columns')
     // every form control has a label a screen reader reads
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll('input, select, textarea')]
