@@ -19,6 +19,7 @@ const suites: {name: string; file: string; fn: string}[] = [
   {name: 'metrics', file: 'metrics.js', fn: 'benchMetrics'},
   {name: 'security', file: 'security.js', fn: 'benchSecurity'},
   {name: 'scaling', file: 'scaling.js', fn: 'benchScaling'},
+  {name: 'portal', file: 'portal.js', fn: 'benchPortal'},
 ]
 
 const only = process.argv.slice(2)

@@ -50,9 +50,10 @@ describe('npm package', () => {
     assert.deepEqual(unwanted, [])
   })
 
-  it('ships what `faas` runs: bin, the bundle and every file it imports, the stores, the manifest, LICENSE', () => {
+  it('ships what `faas` runs: bin, the bundle and every file it imports, the stores, the portal, the manifest, LICENSE', () => {
     for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/run.js', 'dist/bundle/faas.js', 'dist/bundle/new.js', 'dist/build-info.json',
-      'oclif.manifest.json', 'function-store.json', 'templates-store/index.json', 'templates-store/shipped.json', 'templates-store/template/node20/template.yml']) {
+      'oclif.manifest.json', 'function-store.json', 'templates-store/index.json', 'templates-store/shipped.json', 'templates-store/template/node20/template.yml',
+      'portal/index.html', 'portal/app.js', 'portal/style.css', 'portal/icon.svg']) {
       assert.ok(files.has(f), `${f} is in the package`)
     }
     // every relative import of the bundle (chunks load lazily, when a command needs them)

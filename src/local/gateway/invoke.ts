@@ -26,6 +26,12 @@ export interface InvokeSettings {
   userAgent: string
   /** Prometheus counters (metrics.ts), when the metrics port is on. */
   metrics?: GatewayMetrics
+  /**
+   * True when the request's Authorization is the gateway's own basic auth. Such a header is
+   * taken off before the function sees it: a browser that logged in to the portal sends it again
+   * to any same-origin path that answers 401 with the gateway's realm, which a function can do.
+   */
+  ownCredentials?: (req: IncomingMessage) => boolean
 }
 
 /** `rest` is what follows `/function/` in the request target. */
@@ -57,6 +63,7 @@ export function invokeRoute(req: IncomingMessage, res: ServerResponse, rest: str
     sendText(res, 404, `error finding function ${name}.${namespace}: not found\n`, ['X-OpenFaaS-Internal', 'proxy'])
     return
   }
+  if (s.ownCredentials && req.headers.authorization !== undefined && s.ownCredentials(req)) dropAuthorization(req)
   const sub = slash === -1 ? '/' : pathPart.slice(slash)
   const decoded = decodePath(sub)
   const h = req.headers
@@ -106,4 +113,11 @@ export function invokeRoute(req: IncomingMessage, res: ServerResponse, rest: str
       sendText(res, 502, `function ${fn.label} could not be started: ${err.message}\n`, [...responseHeaders, 'X-OpenFaaS-Internal', 'proxy'])
     },
   )
+}
+
+/** Takes the Authorization header off a request (both views of its headers). */
+function dropAuthorization(req: IncomingMessage): void {
+  const raw = req.rawHeaders
+  for (let i = raw.length - 2; i >= 0; i -= 2) if (raw[i].toLowerCase() === 'authorization') raw.splice(i, 2)
+  delete req.headers.authorization
 }

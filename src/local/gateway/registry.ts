@@ -49,6 +49,11 @@ export class Registry {
     return this.store.dataDir
   }
 
+  /** The local image index deploys are resolved in (the portal shows which store images can run). */
+  get imageIndexPath(): string {
+    return this.indexPath
+  }
+
   /** Runs state changes one after another. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.mutex.then(fn, fn)

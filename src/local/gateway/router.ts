@@ -87,7 +87,7 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
         req.resume()
         return sendText(res, 401, 'invalid credentials', UNAUTHORIZED_HEADERS)
       }
-      if (pathname === '/ui' || pathname.startsWith('/ui/')) return portalRoute(req, res)
+      if (pathname === '/ui' || pathname.startsWith('/ui/')) return portalRoute(req, res, pathname, deps.context)
       const handler = systemHandler(pathname)
       if (!handler) return notFound(req, res)
       const r: SystemRequest = {req, res, method: req.method ?? 'GET', pathname, query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1))}

@@ -154,10 +154,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
     })
     const admission = admissionPolicy(host, options.allowedHosts)
     const metrics = options.metricsPort === undefined ? undefined : await GatewayMetrics.create(reg.functions)
+    const authorized = basicAuthorizer(options.basicAuth)
     const handler = createRouter({
       admission,
-      authorized: basicAuthorizer(options.basicAuth),
-      invoke: {registry: reg, servedBy: `openfaas-ce/${version}`, userAgent: `openfaas-ce-gateway/${version}`, metrics},
+      authorized,
+      invoke: {registry: reg, servedBy: `openfaas-ce/${version}`, userAgent: `openfaas-ce-gateway/${version}`, metrics, ownCredentials: options.basicAuth ? authorized : undefined},
       queue,
       context: {registry: reg, sandbox, limits, version, log, self},
     })
