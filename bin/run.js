@@ -27,13 +27,8 @@ if ((args.length === 1 && args[0] === '--version') || (args.length === 2 && args
     // (src/templates/fast-new.ts); other forms of `new` (--list, --help, prompts, a template to
     // fetch) fall through to the full CLI below, before anything is written.
   } else {
-    const {run, flush, handleTopLevelError} = await import('../dist/bundle/faas.js')
-    try {
-      await run(args, import.meta.url)
-      await flush()
-    } catch (error) {
-      // errors outside a command (unknown command, help for one): the same Error/Hint lines
-      handleTopLevelError(error)
-    }
+    // every command: oclif with its configuration prebuilt, each command loaded when it runs
+    // (src/cli/main.ts)
+    await (await import('../dist/bundle/faas.js')).main(args)
   }
 }

@@ -1,7 +1,7 @@
 // Build: type-check and compile everything with tsc (dist/ mirrors the tree; tests run on it),
-// then bundle the CLI with esbuild (dist/bundle/faas.js: @oclif/core plus every command, with
-// heavy modules split into chunks that load only when a command imports them), then write the
-// oclif manifest so no command module is imported just to list flags.
+// then bundle the CLI with esbuild (dist/bundle/faas.js: the start-up path; every command, help,
+// the not-found hook and heavy modules are chunks that load only when used), then write the
+// oclif manifest so no command module is imported just to list flags or render help.
 import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -36,33 +36,108 @@ fs.rmSync('dist', {recursive: true, force: true})
 typeErrors = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], {stdio: 'inherit'}).status !== 0
 
 const commands = commandFiles('src/commands')
-const entry = [
-  ...commands.map((c, i) => `import C${i} from './${c.file.split(path.sep).join('/')}'`),
+// @oclif/plugin-help's one command, bundled as one of ours: no plugin is searched for or loaded
+// at start-up (src/cli/main.ts), and the command is evaluated only when `faas help` runs
+const helpCommand = {id: 'help', file: 'node_modules/@oclif/plugin-help/lib/commands/help.js'}
+const helpManifest = JSON.parse(fs.readFileSync('node_modules/@oclif/plugin-help/oclif.manifest.json', 'utf8')).commands.help
+const rel = (file) => `./${file.split(path.sep).join('/')}`
+
+// faas.js: the start-up path (src/cli/main.ts) and, for each command, a loader: every command
+// module is a chunk of its own, imported only when that command runs.
+const main = [
+  `import {main as run} from './src/cli/main.ts'`,
+  `const LOADERS = {${[...commands, helpCommand].map((c) => `${JSON.stringify(c.id)}: () => import(${JSON.stringify(rel(c.file))})`).join(', ')}}`,
+  // the help command's manifest entry (ours lists only our commands, as oclif.manifest.json)
+  `const EXTRA = {help: ${JSON.stringify(helpManifest)}}`,
+  `export const main = (argv) => run(argv, new URL('../..', import.meta.url).pathname, LOADERS, EXTRA)`,
+].join('\n')
+// commands.js: package.json oclif.commands (explicit strategy) for oclif's own tools (the manifest
+// below); the CLI itself never loads it.
+const table = [
+  ...commands.map((c, i) => `import C${i} from ${JSON.stringify(rel(c.file))}`),
   `export const COMMANDS = {${commands.map((c, i) => `${JSON.stringify(c.id)}: C${i}`).join(', ')}}`,
-  `export {execute, run, flush, handle, settings} from '@oclif/core'`,
-  // package.json oclif.helpClass: help renders from the module that is already loaded
-  `export {default as HELP} from './src/ui/help.ts'`,
-  // package.json oclif.hooks.command_not_found, and bin/run.js's handler for errors outside commands
-  `export {default as NOT_FOUND} from './src/ui/not-found.ts'`,
-  `export {handleTopLevelError} from './src/ui/errors.ts'`,
 ].join('\n')
 
+/**
+ * @oclif/core is CommonJS, and each of its modules `require`s its neighbours at the top, so
+ * importing the Command class would evaluate help, ux, spinners, templates and config search
+ * too. In the bundle, those top-level requires become lazy: a module is evaluated when one of
+ * its exports is first used.
+ */
+const lazyOclifRequires = {
+  name: 'lazy-oclif-requires',
+  setup(build) {
+    build.onLoad({filter: /[\\/]node_modules[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/}, async (args) => {
+      let src = await fs.promises.readFile(args.path, 'utf8')
+      let count = 0
+      const lazy = (wrap, spec) => `__lazyModule(() => ${wrap ? `${wrap}require(${spec}))` : `require(${spec})`})`
+      // `const x_1 = require("./x");`, `var x_1 = …`, with tsc's __importDefault/__importStar
+      src = src.replace(/^(const|var) ([A-Za-z_$][\w$]*) = (__importDefault\(|__importStar\()?require\(("[^"]+")\)\)?;$/gm, (_, kind, name, wrap, spec) => {
+        count++
+        return `${kind} ${name} = ${lazy(wrap, spec)};`
+      })
+      // the index's `exports.Flags = __importStar(require("./flags"));`
+      src = src.replace(/^exports\.([A-Za-z_$][\w$]*) = (__importStar\()?require\(("[^"]+")\)\)?;$/gm, (_, name, wrap, spec) => {
+        count++
+        return `exports.${name} = ${lazy(wrap, spec)};`
+      })
+      // the index warns when Node is older than oclif's engines (>=18); package.json asks for
+      // >=20 already, and the check costs semver plus a package.json read on every start
+      src = src.replace(/^checkNodeVersion\(\);$/m, '')
+      if (count) src = `${LAZY_MODULE}\n${src}`
+      return {contents: src, loader: 'js'}
+    })
+  },
+}
+// A stand-in for a module's exports that evaluates the module on first use (tsc's output only
+// reads members of these bindings: `(0, x_1.fn)(…)`, `x_1.default`, `new x_1.C()`).
+const LAZY_MODULE = `function __lazyModule(load) {
+  let m
+  const get = () => (m ??= load())
+  return new Proxy({}, {
+    get: (_, k) => get()[k],
+    has: (_, k) => k in get(),
+    ownKeys: () => Reflect.ownKeys(get()),
+    getOwnPropertyDescriptor: (_, k) => {
+      const d = Reflect.getOwnPropertyDescriptor(get(), k)
+      return d && {...d, configurable: true}
+    },
+  })
+}`
+
 const esbuild = await import('esbuild')
-await esbuild.build({
-  stdin: {contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'faas-entry.ts'},
+const bundleOptions = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   minify: true,
-  outdir: 'dist/bundle',
-  entryNames: 'faas',
-  chunkNames: 'chunks/[name]-[hash]',
   // oclif looks for these only to run TypeScript sources in development
   external: ['typescript', 'ts-node', 'tsx'],
   banner: {js: "import {createRequire as __faasCreateRequire} from 'node:module';const require=__faasCreateRequire(import.meta.url);"},
   logLevel: 'warning',
+}
+const virtualEntries = {
+  name: 'entries',
+  setup(build) {
+    const sources = {faas: main, commands: table}
+    build.onResolve({filter: /^faas-entry:/}, (args) => ({path: args.path.slice('faas-entry:'.length), namespace: 'faas-entry'}))
+    build.onLoad({filter: /.*/, namespace: 'faas-entry'}, (args) => ({contents: sources[args.path], loader: 'ts', resolveDir: root}))
+  },
+}
+await esbuild.build({
+  ...bundleOptions,
+  entryPoints: {
+    faas: 'faas-entry:faas',
+    commands: 'faas-entry:commands',
+    // package.json oclif.helpClass and oclif.hooks.command_not_found: loaded by oclif when used
+    help: 'src/ui/help.ts',
+    'not-found': 'src/ui/not-found.ts',
+  },
+  splitting: true,
+  outdir: 'dist/bundle',
+  chunkNames: 'chunks/[name]-[hash]',
+  plugins: [virtualEntries, lazyOclifRequires],
 })
 
 // `faas new NAME --lang LANG` fast path (bin/run.js tries it before loading oclif), and the
