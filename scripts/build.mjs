@@ -105,13 +105,31 @@ const LAZY_MODULE = `function __lazyModule(load) {
   })
 }`
 
+/**
+ * got imports http2-wrapper (and with it node:http2) at its top, for requests that ask for
+ * HTTP/2; faas never does. In the bundle, the wrapper loads on first use instead.
+ */
+const lazyHttp2Wrapper = {
+  name: 'lazy-http2-wrapper',
+  setup(build) {
+    build.onResolve({filter: /^http2-wrapper$/}, (args) => (args.importer.includes(`${path.sep}got${path.sep}`) ? {path: 'http2-wrapper', namespace: 'lazy-http2-wrapper'} : undefined))
+    build.onLoad({filter: /.*/, namespace: 'lazy-http2-wrapper'}, () => ({
+      resolveDir: root,
+      loader: 'js',
+      contents: `let real
+const load = () => (real ??= require('http2-wrapper'))
+export default {get globalAgent() { return load().globalAgent }, get auto() { return load().auto }}`,
+    }))
+  },
+}
+
 const esbuild = await import('esbuild')
 const bundleOptions = {
   bundle: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  minify: true,
+  minify: process.env.FAAS_BUILD_MINIFY !== '0',
   // oclif looks for these only to run TypeScript sources in development
   external: ['typescript', 'ts-node', 'tsx'],
   banner: {js: "import {createRequire as __faasCreateRequire} from 'node:module';const require=__faasCreateRequire(import.meta.url);"},
@@ -125,8 +143,9 @@ const virtualEntries = {
     build.onLoad({filter: /.*/, namespace: 'faas-entry'}, (args) => ({contents: sources[args.path], loader: 'ts', resolveDir: root}))
   },
 }
-await esbuild.build({
+const bundled = await esbuild.build({
   ...bundleOptions,
+  metafile: true,
   entryPoints: {
     faas: 'faas-entry:faas',
     commands: 'faas-entry:commands',
@@ -137,8 +156,10 @@ await esbuild.build({
   splitting: true,
   outdir: 'dist/bundle',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [virtualEntries, lazyOclifRequires],
+  plugins: [virtualEntries, lazyOclifRequires, lazyHttp2Wrapper],
 })
+// which sources each chunk holds (for start-up work: `node --cpu-prof` names chunks, not sources)
+fs.writeFileSync('dist/bundle-meta.json', JSON.stringify(bundled.metafile))
 
 // `faas new NAME --lang LANG` fast path (bin/run.js tries it before loading oclif), and the
 // values the shell completion asks for (`faas __complete KIND`): one small file each, as every
@@ -150,7 +171,7 @@ await esbuild.build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  minify: true,
+  minify: process.env.FAAS_BUILD_MINIFY !== '0',
   outdir: 'dist/bundle',
   packages: 'external',
   logLevel: 'warning',
