@@ -45,7 +45,9 @@ const rel = (file) => `./${file.split(path.sep).join('/')}`
 // faas.js: the start-up path (src/cli/main.ts) and, for each command, a loader: every command
 // module is a chunk of its own, imported only when that command runs.
 const main = [
+  `import {fileURLToPath as __faasPath} from 'node:url'`,
   `import {main as run} from './src/cli/main.ts'`,
+  `globalThis.__faasBundleDir = __faasPath(new URL('.', import.meta.url))`,
   `const LOADERS = {${[...commands, helpCommand].map((c) => `${JSON.stringify(c.id)}: () => import(${JSON.stringify(rel(c.file))})`).join(', ')}}`,
   // the help command's manifest entry (ours lists only our commands, as oclif.manifest.json)
   `const EXTRA = {help: ${JSON.stringify(helpManifest)}}`,
@@ -70,7 +72,13 @@ const lazyOclifRequires = {
     build.onLoad({filter: /[\\/]node_modules[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/}, async (args) => {
       let src = await fs.promises.readFile(args.path, 'utf8')
       let count = 0
-      const lazy = (wrap, spec) => `__lazyModule(() => ${wrap ? `${wrap}require(${spec}))` : `require(${spec})`})`
+      const lazy = (wrap, spec) => {
+        const name = JSON.parse(spec)
+        // the debug package reads DEBUG, picks colours and probes the terminal when it loads;
+        // oclif's loggers print only when DEBUG names them, so without DEBUG they are no-ops
+        const load = SEPARATE_PACKAGES.includes(name) ? `__faasSeparate(${spec})` : name === 'debug' ? `(process.env.DEBUG ? require(${spec}) : __faasNoDebug)` : `require(${spec})`
+        return `__lazyModule(() => ${wrap ? `${wrap}${load})` : load})`
+      }
       // `const x_1 = require("./x");`, `var x_1 = …`, with tsc's __importDefault/__importStar
       src = src.replace(/^(const|var) ([A-Za-z_$][\w$]*) = (__importDefault\(|__importStar\()?require\(("[^"]+")\)\)?;$/gm, (_, kind, name, wrap, spec) => {
         count++
@@ -89,9 +97,22 @@ const lazyOclifRequires = {
     })
   },
 }
+/**
+ * Packages @oclif/core requires for work faas never does on its way to a command (plugin search
+ * by glob or pattern, user plugin configs, spinners): not in the chunks at all, so no start pays
+ * for parsing them; each is a file of its own (dist/bundle/lazy/NAME.cjs), read if ever used.
+ */
+const SEPARATE_PACKAGES = ['lilconfig', 'minimatch', 'tinyglobby', 'cli-spinners']
+
 // A stand-in for a module's exports that evaluates the module on first use (tsc's output only
-// reads members of these bindings: `(0, x_1.fn)(…)`, `x_1.default`, `new x_1.C()`).
-const LAZY_MODULE = `function __lazyModule(load) {
+// reads members of these bindings: `(0, x_1.fn)(…)`, `x_1.default`, `new x_1.C()`). A separate
+// package is found through the folder the entry (faas.js) records, else in node_modules.
+const LAZY_MODULE = `const __faasNoDebug = Object.assign((namespace) => Object.assign(() => {}, {namespace, enabled: false, extend: (ns, d = ':') => __faasNoDebug(namespace + d + ns)}), {enable() {}, disable: () => '', enabled: () => false})
+function __faasSeparate(name) {
+  const dir = globalThis.__faasBundleDir
+  return dir ? require(dir + '/lazy/' + name + '.cjs') : require(name)
+}
+function __lazyModule(load) {
   let m
   const get = () => (m ??= load())
   return new Proxy({}, {
@@ -158,6 +179,16 @@ const bundled = await esbuild.build({
   chunkNames: 'chunks/[name]-[hash]',
   plugins: [virtualEntries, lazyOclifRequires, lazyHttp2Wrapper],
 })
+await Promise.all(SEPARATE_PACKAGES.map((name) => esbuild.build({
+  stdin: {contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: root, sourcefile: `${name}.cjs`},
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  outfile: `dist/bundle/lazy/${name}.cjs`,
+  logLevel: 'warning',
+})))
 // which sources each chunk holds (for start-up work: `node --cpu-prof` names chunks, not sources)
 fs.writeFileSync('dist/bundle-meta.json', JSON.stringify(bundled.metafile))
 
