@@ -55,7 +55,8 @@ class FaasConfig extends Config {
       plugin.manifest.commands[id] = cached
       plugin.commands.push({...cached, load: async () => plugin.findCommand(id, {must: true})})
     }
-    plugin.commands.sort((a, b) => a.id.localeCompare(b.id))
+    // code-point order, as the bundled plugin code (no ICU collator at start-up: scripts/build.mjs)
+    plugin.commands.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     self.rootPlugin = plugin
     this.plugins.set(plugin.name, plugin)
     this.root = plugin.root
