@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -117,5 +118,14 @@ describe('one start-up path: a command loads what it needs', () => {
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stderr, /oclif:config/)
     assert.equal(loaded(['logout', '--help']).stderr, '')
+  })
+
+  it('the packages kept out of the chunks load from dist/bundle/lazy when oclif asks for them', () => {
+    const require = createRequire(import.meta.url)
+    const lazy = (name: string) => require(path.join(repoRoot, 'dist', 'bundle', 'lazy', `${name}.cjs`)) as Record<string, unknown>
+    assert.equal(typeof lazy('minimatch').minimatch, 'function')
+    assert.equal(typeof lazy('tinyglobby').glob, 'function')
+    assert.equal(typeof lazy('lilconfig').lilconfig, 'function')
+    assert.ok(lazy('cli-spinners').dots, 'the spinners oclif draws')
   })
 })
