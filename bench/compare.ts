@@ -185,7 +185,8 @@ export async function benchStartupCompare(other: Cli | undefined, rounds = 15): 
 /** A project of `functions` functions with `files` handler files each, in `lang`. */
 function writeProject(functions: number, files: number, lang: 'node20' | 'dockerfile'): string {
   const root = tempDir(`project-${lang}`)
-  if (lang === 'node20') cpSync(path.join(repoRoot, 'templates-store', 'template', 'node20'), path.join(root, 'template', 'node20'), {recursive: true})
+  // the template in ./template, as `faas template pull` leaves it (neither CLI fetches one then)
+  cpSync(path.join(repoRoot, 'templates-store', 'template', lang), path.join(root, 'template', lang), {recursive: true})
   const stack = ['version: 1.0', 'provider:', '  name: openfaas', 'functions:']
   const body = 'x'.repeat(2048)
   for (let i = 0; i < functions; i++) {
