@@ -1,27 +1,18 @@
 /**
- * Start-up: `faas --version`, `faas version --short-version` and a command that loads the whole
- * CLI (`faas secret generate`, if present, else `faas logout --help`), against `node -e 0`, side
- * by side with NODE_EXTRA_CA_CERTS unset for all.
+ * Start-up: `faas --help`, `faas logout --help`, and `faas list`, `faas describe x` and
+ * `faas secret list` against a gateway port where nothing listens (they fail fast), each against
+ * `node -e 0`, side by side, NODE_EXTRA_CA_CERTS unset for all (target ≤ 3.0×, median). With
+ * `npm run bench -- --compare CLI` the same commands are also timed with the other CLI.
  */
-import {type Figure, binPath, timeSideBySide} from './util.js'
+import {pathToFileURL} from 'node:url'
 
-export async function benchStartup(rounds = 30): Promise<Figure[]> {
-  const node = process.execPath
-  const t = timeSideBySide({
-    node: {cmd: node, args: ['-e', '0']},
-    version: {cmd: node, args: [binPath, '--version']},
-    short: {cmd: node, args: [binPath, 'version', '--short-version']},
-    full: {cmd: node, args: [binPath, 'logout', '--help']},
-  }, rounds)
-  const ratio = (x: number) => Math.round((x / t.node) * 100) / 100
-  return [
-    {name: 'node -e 0 (median ms)', value: Math.round(t.node * 10) / 10, unit: 'ms'},
-    {name: 'faas --version / node -e 0', value: ratio(t.version), unit: 'x', target: '<= 3.0x', ok: t.version / t.node <= 3},
-    {name: 'faas version --short-version / node -e 0', value: ratio(t.short), unit: 'x', target: '<= 3.0x', ok: t.short / t.node <= 3},
-    {name: 'faas logout --help (full oclif load) / node -e 0', value: ratio(t.full), unit: 'x'},
-  ]
+import {benchStartupCompare, printFigure} from './compare.js'
+import type {Figure} from './util.js'
+
+export async function benchStartup(rounds = 15): Promise<Figure[]> {
+  return benchStartupCompare(undefined, rounds)
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const f of await benchStartup()) console.log(`${f.name}: ${f.value}${f.unit}${f.target ? ` (target ${f.target})` : ''}`)
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const f of await benchStartup()) printFigure(f)
 }

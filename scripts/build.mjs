@@ -1,7 +1,7 @@
 // Build: type-check and compile everything with tsc (dist/ mirrors the tree; tests run on it),
-// then bundle the CLI with esbuild (dist/bundle/faas.js: @oclif/core plus every command, with
-// heavy modules split into chunks that load only when a command imports them), then write the
-// oclif manifest so no command module is imported just to list flags.
+// then bundle the CLI with esbuild (dist/bundle/faas.js: the start-up path; every command, help,
+// the not-found hook and heavy modules are chunks that load only when used), then write the
+// oclif manifest so no command module is imported just to list flags or render help.
 import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -36,34 +36,174 @@ fs.rmSync('dist', {recursive: true, force: true})
 typeErrors = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], {stdio: 'inherit'}).status !== 0
 
 const commands = commandFiles('src/commands')
-const entry = [
-  ...commands.map((c, i) => `import C${i} from './${c.file.split(path.sep).join('/')}'`),
+// @oclif/plugin-help's one command, bundled as one of ours: no plugin is searched for or loaded
+// at start-up (src/cli/main.ts), and the command is evaluated only when `faas help` runs
+const helpCommand = {id: 'help', file: 'node_modules/@oclif/plugin-help/lib/commands/help.js'}
+const helpManifest = JSON.parse(fs.readFileSync('node_modules/@oclif/plugin-help/oclif.manifest.json', 'utf8')).commands.help
+const rel = (file) => `./${file.split(path.sep).join('/')}`
+
+// faas.js: the start-up path (src/cli/main.ts) and, for each command, a loader: every command
+// module is a chunk of its own, imported only when that command runs.
+const main = [
+  `import {fileURLToPath as __faasPath} from 'node:url'`,
+  `import {main as run} from './src/cli/main.ts'`,
+  `globalThis.__faasBundleDir = __faasPath(new URL('.', import.meta.url))`,
+  `const LOADERS = {${[...commands, helpCommand].map((c) => `${JSON.stringify(c.id)}: () => import(${JSON.stringify(rel(c.file))})`).join(', ')}}`,
+  // the help command's manifest entry (ours lists only our commands, as oclif.manifest.json)
+  `const EXTRA = {help: ${JSON.stringify(helpManifest)}}`,
+  `export const main = (argv) => run(argv, new URL('../..', import.meta.url).pathname, LOADERS, EXTRA)`,
+].join('\n')
+// commands.js: package.json oclif.commands (explicit strategy) for oclif's own tools (the manifest
+// below); the CLI itself never loads it.
+const table = [
+  ...commands.map((c, i) => `import C${i} from ${JSON.stringify(rel(c.file))}`),
   `export const COMMANDS = {${commands.map((c, i) => `${JSON.stringify(c.id)}: C${i}`).join(', ')}}`,
-  `export {execute, run, flush, handle, settings} from '@oclif/core'`,
-  // package.json oclif.helpClass: help renders from the module that is already loaded
-  `export {default as HELP} from './src/ui/help.ts'`,
-  // package.json oclif.hooks.command_not_found, and bin/run.js's handler for errors outside commands
-  `export {default as NOT_FOUND} from './src/ui/not-found.ts'`,
-  `export {handleTopLevelError} from './src/ui/errors.ts'`,
 ].join('\n')
 
+/**
+ * @oclif/core is CommonJS, and each of its modules `require`s its neighbours at the top, so
+ * importing the Command class would evaluate help, ux, spinners, templates and config search
+ * too. In the bundle, those top-level requires become lazy: a module is evaluated when one of
+ * its exports is first used.
+ */
+const lazyOclifRequires = {
+  name: 'lazy-oclif-requires',
+  setup(build) {
+    build.onLoad({filter: /[\\/]node_modules[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/}, async (args) => {
+      let src = await fs.promises.readFile(args.path, 'utf8')
+      let count = 0
+      const lazy = (wrap, spec) => {
+        const name = JSON.parse(spec)
+        // the debug package reads DEBUG, picks colours and probes the terminal when it loads;
+        // oclif's loggers print only when DEBUG names them, so without DEBUG they are no-ops
+        const load = SEPARATE_PACKAGES.includes(name) ? `__faasSeparate(${spec})` : name === 'debug' ? `(process.env.DEBUG ? require(${spec}) : __faasNoDebug)` : `require(${spec})`
+        return `__lazyModule(() => ${wrap ? `${wrap}${load})` : load})`
+      }
+      // `const x_1 = require("./x");`, `var x_1 = …`, with tsc's __importDefault/__importStar
+      src = src.replace(/^(const|var) ([A-Za-z_$][\w$]*) = (__importDefault\(|__importStar\()?require\(("[^"]+")\)\)?;$/gm, (_, kind, name, wrap, spec) => {
+        count++
+        return `${kind} ${name} = ${lazy(wrap, spec)};`
+      })
+      // the index's `exports.Flags = __importStar(require("./flags"));`
+      src = src.replace(/^exports\.([A-Za-z_$][\w$]*) = (__importStar\()?require\(("[^"]+")\)\)?;$/gm, (_, name, wrap, spec) => {
+        count++
+        return `exports.${name} = ${lazy(wrap, spec)};`
+      })
+      // the index warns when Node is older than oclif's engines (>=18); package.json asks for
+      // >=20 already, and the check costs semver plus a package.json read on every start
+      src = src.replace(/^checkNodeVersion\(\);$/m, '')
+      // the plugin sorts its commands with localeCompare: its first call builds ICU's collator
+      // (~15 ms, more than the rest of oclif's configuration); the ids are ASCII, and the build
+      // checks below that code-point order is the same order for every id of the manifest
+      src = src.replace('.sort((a, b) => a.id.localeCompare(b.id))', '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))')
+      if (count) src = `${LAZY_MODULE}\n${src}`
+      return {contents: src, loader: 'js'}
+    })
+  },
+}
+/**
+ * Packages @oclif/core requires for work faas never does on its way to a command (plugin search
+ * by glob or pattern, user plugin configs, spinners): not in the chunks at all, so no start pays
+ * for parsing them; each is a file of its own (dist/bundle/lazy/NAME.cjs), read if ever used.
+ */
+const SEPARATE_PACKAGES = ['lilconfig', 'minimatch', 'tinyglobby', 'cli-spinners']
+
+// A stand-in for a module's exports that evaluates the module on first use (tsc's output only
+// reads members of these bindings: `(0, x_1.fn)(…)`, `x_1.default`, `new x_1.C()`). A separate
+// package is found through the folder the entry (faas.js) records, else in node_modules.
+const LAZY_MODULE = `const __faasNoDebug = Object.assign((namespace) => Object.assign(() => {}, {namespace, enabled: false, extend: (ns, d = ':') => __faasNoDebug(namespace + d + ns)}), {enable() {}, disable: () => '', enabled: () => false})
+function __faasSeparate(name) {
+  const dir = globalThis.__faasBundleDir
+  return dir ? require(dir + '/lazy/' + name + '.cjs') : require(name)
+}
+function __lazyModule(load) {
+  let m
+  const get = () => (m ??= load())
+  return new Proxy({}, {
+    get: (_, k) => get()[k],
+    has: (_, k) => k in get(),
+    ownKeys: () => Reflect.ownKeys(get()),
+    getOwnPropertyDescriptor: (_, k) => {
+      const d = Reflect.getOwnPropertyDescriptor(get(), k)
+      return d && {...d, configurable: true}
+    },
+  })
+}`
+
+/**
+ * got imports http2-wrapper (and with it node:http2) at its top, for requests that ask for
+ * HTTP/2; faas never does. In the bundle, the wrapper loads on first use instead.
+ */
+const lazyHttp2Wrapper = {
+  name: 'lazy-http2-wrapper',
+  setup(build) {
+    build.onResolve({filter: /^http2-wrapper$/}, (args) => (args.importer.includes(`${path.sep}got${path.sep}`) ? {path: 'http2-wrapper', namespace: 'lazy-http2-wrapper'} : undefined))
+    build.onLoad({filter: /.*/, namespace: 'lazy-http2-wrapper'}, () => ({
+      resolveDir: root,
+      loader: 'js',
+      contents: `let real
+const load = () => (real ??= require('http2-wrapper'))
+export default {get globalAgent() { return load().globalAgent }, get auto() { return load().auto }}`,
+    }))
+  },
+}
+
 const esbuild = await import('esbuild')
-await esbuild.build({
-  stdin: {contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'faas-entry.ts'},
+const bundleOptions = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  minify: true,
-  outdir: 'dist/bundle',
-  entryNames: 'faas',
-  chunkNames: 'chunks/[name]-[hash]',
+  minify: process.env.FAAS_BUILD_MINIFY !== '0',
   // oclif looks for these only to run TypeScript sources in development
   external: ['typescript', 'ts-node', 'tsx'],
-  banner: {js: "import {createRequire as __faasCreateRequire} from 'node:module';const require=__faasCreateRequire(import.meta.url);"},
+  // `require` for the CommonJS code in the bundle, made on first use: createRequire costs
+  // ~0.5 ms, and most of the ~15 files a command loads never call it
+  banner: {
+    js: [
+      "import {createRequire as __faasCreateRequire} from 'node:module'",
+      'let __faasRequire',
+      'const __faasReq = () => (__faasRequire ??= __faasCreateRequire(import.meta.url))',
+      'const require = Object.defineProperties((id) => __faasReq()(id), {resolve: {value: (id, o) => __faasReq().resolve(id, o)}, main: {get: () => __faasReq().main}, cache: {get: () => __faasReq().cache}})',
+    ].join(';') + ';',
+  },
   logLevel: 'warning',
+}
+const virtualEntries = {
+  name: 'entries',
+  setup(build) {
+    const sources = {faas: main, commands: table}
+    build.onResolve({filter: /^faas-entry:/}, (args) => ({path: args.path.slice('faas-entry:'.length), namespace: 'faas-entry'}))
+    build.onLoad({filter: /.*/, namespace: 'faas-entry'}, (args) => ({contents: sources[args.path], loader: 'ts', resolveDir: root}))
+  },
+}
+const bundled = await esbuild.build({
+  ...bundleOptions,
+  metafile: true,
+  entryPoints: {
+    faas: 'faas-entry:faas',
+    commands: 'faas-entry:commands',
+    // package.json oclif.helpClass and oclif.hooks.command_not_found: loaded by oclif when used
+    help: 'src/ui/help.ts',
+    'not-found': 'src/ui/not-found.ts',
+  },
+  splitting: true,
+  outdir: 'dist/bundle',
+  chunkNames: 'chunks/[name]-[hash]',
+  plugins: [virtualEntries, lazyOclifRequires, lazyHttp2Wrapper],
 })
+await Promise.all(SEPARATE_PACKAGES.map((name) => esbuild.build({
+  stdin: {contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: root, sourcefile: `${name}.cjs`},
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  outfile: `dist/bundle/lazy/${name}.cjs`,
+  logLevel: 'warning',
+})))
+// which sources each chunk holds (for start-up work: `node --cpu-prof` names chunks, not sources)
+fs.writeFileSync('dist/bundle-meta.json', JSON.stringify(bundled.metafile))
 
 // `faas new NAME --lang LANG` fast path (bin/run.js tries it before loading oclif), and the
 // values the shell completion asks for (`faas __complete KIND`): one small file each, as every
@@ -75,7 +215,7 @@ await esbuild.build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  minify: true,
+  minify: process.env.FAAS_BUILD_MINIFY !== '0',
   outdir: 'dist/bundle',
   packages: 'external',
   logLevel: 'warning',
@@ -84,6 +224,15 @@ await esbuild.build({
 // OCLIF_SKIP_NEW_VERSION_CHECK: the oclif CLI would otherwise ask the npm registry for its own updates
 process.env.OCLIF_SKIP_NEW_VERSION_CHECK = 'true'
 run(process.execPath, ['node_modules/oclif/bin/run.js', 'manifest'])
+
+{
+  const ids = [...Object.keys(JSON.parse(fs.readFileSync('oclif.manifest.json', 'utf8')).commands), helpCommand.id]
+  const byLocale = [...ids].sort((a, b) => a.localeCompare(b)).join(' ')
+  if (byLocale !== [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(' ')) {
+    console.error('build: command ids sort differently by code point and by locale; scripts/build.mjs replaces oclif\'s localeCompare with code-point order')
+    typeErrors = true
+  }
+}
 
 // the commit `faas version` reports (dev outside a git checkout)
 const rev = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {encoding: 'utf8'})

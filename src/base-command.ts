@@ -13,7 +13,7 @@ import {Command} from '@oclif/core'
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
 
 import type {GatewayAuth, GatewayClient} from './gateway/client.js'
-import type {LoadStackOptions} from './stack/index.js'
+import type {LoadStackOptions} from './stack/load.js'
 import type {Stack} from './stack/types.js'
 
 import {FaasError} from './errors.js'
@@ -192,7 +192,8 @@ export abstract class BaseCommand extends Command {
     flags: {yaml?: string; regex?: string; filter?: string; envsubst?: boolean},
     options: Partial<LoadStackOptions> = {},
   ): Promise<Stack | undefined> {
-    const {loadStack} = await import('./stack/index.js')
+    // load.ts imports the YAML parser only when there is a stack file to parse
+    const {loadStack} = await import('./stack/load.js')
     return loadStack({
       file: flags.yaml,
       envsubst: flags.envsubst ?? true,

@@ -29,11 +29,14 @@ describe('faas version', () => {
     const r = await runCli(['--version'])
     assert.equal(r.code, 0)
     assert.equal(r.stdout, `${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
-    // oclif's own --version, without the fast path of bin/run.js
+    // oclif's own --version and `version --short-version`, without the fast path of bin/run.js
     const bundle = pathToFileURL(path.join(repoRoot, 'dist', 'bundle', 'faas.js')).href
-    const bin = pathToFileURL(path.join(repoRoot, 'bin', 'run.js')).href
-    const full = spawnSync(process.execPath, ['--input-type=module', '-e', `const {run, flush} = await import(${JSON.stringify(bundle)}); await run(['--version'], ${JSON.stringify(bin)}); await flush()`], {encoding: 'utf8', env: cleanEnv()})
+    const general = (args: string[]) =>
+      spawnSync(process.execPath, ['--input-type=module', '-e', `const {main} = await import(${JSON.stringify(bundle)}); await main(${JSON.stringify(args)})`], {encoding: 'utf8', env: cleanEnv()})
+    const full = general(['--version'])
     assert.equal(full.stdout, r.stdout, full.stderr)
+    const short = general(['version', '--short-version'])
+    assert.equal(short.stdout, `${pkg.version}\n`, short.stderr)
   })
 
   it('shows CLI, gateway and provider versions from /system/info', async () => {

@@ -1,0 +1,132 @@
+/**
+ * The one start-up path (src/cli/main.ts, scripts/build.mjs): a command evaluates what it needs
+ * and nothing else. Each run records the modules it imported (a resolve hook registered with
+ * --import) and the Node built-ins it loaded, and the test checks them against the bundle's
+ * metafile: the command's own chunk loads, other commands', help's and plugin code does not.
+ */
+import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import {pathToFileURL} from 'node:url'
+import {before, describe, it} from 'node:test'
+
+import {binPath, cleanEnv, repoRoot, tempDir} from '../helpers/cli.js'
+
+interface Meta {
+  outputs: Record<string, {entryPoint?: string; inputs: Record<string, unknown>}>
+}
+
+const meta = JSON.parse(readFileSync(path.join(repoRoot, 'dist', 'bundle-meta.json'), 'utf8')) as Meta
+
+/** The bundle file (relative to the repo) whose entry is `source`, e.g. a command's module. */
+function chunkOf(source: string): string {
+  const found = Object.entries(meta.outputs).find(([, o]) => o.entryPoint === source)
+  assert.ok(found, `a chunk of its own for ${source}`)
+  return found[0]
+}
+
+/** Bundle files that hold any input whose path contains `part`. */
+function chunksHolding(part: string): string[] {
+  return Object.entries(meta.outputs).filter(([, o]) => Object.keys(o.inputs).some((i) => i.includes(part))).map(([k]) => k)
+}
+
+const hookDir = mkdtempSync(path.join(os.tmpdir(), 'faas-startup-hook-'))
+const hooksFile = path.join(hookDir, 'hooks.mjs')
+// runs on the loader thread: appends every resolved URL to the log file
+writeFileSync(hooksFile, "import {appendFileSync} from 'node:fs'\nexport async function resolve(s, c, next) {\n  const r = await next(s, c)\n  appendFileSync(process.env.FAAS_TEST_IMPORTS, r.url + '\\n')\n  return r\n}\n")
+const hookFile = path.join(hookDir, 'record.mjs')
+writeFileSync(hookFile, [
+  "import {register} from 'node:module'",
+  "import {appendFileSync} from 'node:fs'",
+  `register(${JSON.stringify(pathToFileURL(hooksFile).href)})`,
+  "process.on('exit', () => appendFileSync(process.env.FAAS_TEST_IMPORTS, process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => 'builtin:' + m.slice(13)).join('\\n') + '\\n'))",
+  '',
+].join('\n'))
+
+/** Runs `faas ARGS` and returns what it loaded: bundle files (repo-relative) and built-ins. */
+function loaded(args: string[], env: NodeJS.ProcessEnv = {}): {code: number; stdout: string; stderr: string; files: Set<string>; builtins: Set<string>} {
+  const log = path.join(hookDir, `imports-${Math.random().toString(36).slice(2)}.txt`)
+  writeFileSync(log, '')
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(hookFile).href, binPath, ...args], {
+    cwd: tempDir(),
+    env: cleanEnv({FAAS_TEST_IMPORTS: log, ...env}),
+    encoding: 'utf8',
+  })
+  const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean)
+  const prefix = pathToFileURL(repoRoot).href + '/'
+  const files = new Set(lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length)))
+  const builtins = new Set(lines.filter((l) => l.startsWith('builtin:')).map((l) => l.slice('builtin:'.length)))
+  return {code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr, files, builtins}
+}
+
+describe('one start-up path: a command loads what it needs', () => {
+  // a loopback port where nothing listens (bound, then released)
+  let dead = ''
+  before(async () => {
+    const server = net.createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    dead = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  })
+
+  it('`logout --help` loads help and logout, not other commands, the command table or plugin code', () => {
+    const r = loaded(['logout', '--help'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /Remove the saved credentials of a gateway/)
+    assert.ok(r.files.has('dist/bundle/faas.js'))
+    assert.ok(r.files.has('dist/bundle/help.js'), 'help is loaded when help is shown')
+    assert.ok(r.files.has(chunkOf('src/commands/logout.ts')), 'the command, for its flag defaults')
+    for (const other of ['src/commands/build.ts', 'src/commands/list.ts', 'src/commands/secret/create.ts']) {
+      assert.ok(!r.files.has(chunkOf(other)), `${other} is not loaded`)
+    }
+    assert.ok(!r.files.has('dist/bundle/commands.js'), 'the table of every command is not loaded')
+    assert.ok(!r.files.has('dist/bundle/not-found.js'))
+    assert.ok(![...r.files].some((f) => f.startsWith('node_modules/')), `nothing from node_modules: ${[...r.files].filter((f) => f.startsWith('node_modules/'))}`)
+    assert.ok(!r.builtins.has('child_process'), 'no child process is started to learn the platform or shell')
+  })
+
+  it('`list` with no stack file loads neither help nor the YAML parser nor HTTP/2', () => {
+    const r = loaded(['list', '--gateway', dead])
+    assert.equal(r.code, 1)
+    assert.ok(r.stderr.startsWith(`Error: cannot connect to OpenFaaS on URL: ${dead}\n`), r.stderr)
+    assert.ok(r.files.has(chunkOf('src/commands/list.ts')))
+    assert.ok(!r.files.has('dist/bundle/help.js'))
+    for (const chunk of chunksHolding('node_modules/yaml/')) assert.ok(!r.files.has(chunk), `yaml's chunk ${chunk} is not loaded`)
+    // Node 22+ loads node:http2 on this path by itself (after tls), so the check is Node 20's
+    if (Number(process.versions.node.split('.')[0]) < 22) assert.ok(!r.builtins.has('http2'), 'got loads http2-wrapper (and node:http2) only for HTTP/2 requests')
+  })
+
+  it('`help COMMAND` runs the help command bundled from @oclif/plugin-help', () => {
+    const r = loaded(['help', 'logout'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /^Remove the saved credentials of a gateway\n\nUSAGE\n {2}\$ faas logout/)
+    assert.ok(r.files.has(chunkOf('node_modules/@oclif/plugin-help/lib/commands/help.js')))
+  })
+
+  it('an unknown command loads the not-found hook and answers as before', () => {
+    const r = loaded(['lst'])
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /^Error: unknown command "lst" for "faas"\nHint: Did you mean "faas list"\?/)
+    assert.ok(r.files.has('dist/bundle/not-found.js'))
+  })
+
+  it('DEBUG still turns on oclif\'s debug lines (without it the logger is a no-op)', () => {
+    const r = loaded(['logout', '--help'], {DEBUG: 'oclif:*'})
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, /oclif:config/)
+    assert.equal(loaded(['logout', '--help']).stderr, '')
+  })
+
+  it('the packages kept out of the chunks load from dist/bundle/lazy when oclif asks for them', () => {
+    const require = createRequire(import.meta.url)
+    const lazy = (name: string) => require(path.join(repoRoot, 'dist', 'bundle', 'lazy', `${name}.cjs`)) as Record<string, unknown>
+    assert.equal(typeof lazy('minimatch').minimatch, 'function')
+    assert.equal(typeof lazy('tinyglobby').glob, 'function')
+    assert.equal(typeof lazy('lilconfig').lilconfig, 'function')
+    assert.ok(lazy('cli-spinners').dots, 'the spinners oclif draws')
+  })
+})
