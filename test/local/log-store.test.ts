@@ -39,3 +39,35 @@ test('timestamps are RFC3339 with nanoseconds and round-trip', () => {
   assert.equal(parseRfc3339('2023-11-14T23:13:20.123456789+01:00'), ns)
   assert.equal(parseRfc3339('yesterday'), undefined)
 })
+
+test('the byte ring keeps exactly the newest lines that fit, across growth and wrap-around', () => {
+  // a simple model: the newest lines within the line and byte bounds, oldest dropped first
+  let seed = 7
+  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
+  for (const [capacity, maxBytes] of [
+    [50, 3000],
+    [1000, 70_000],
+    [200, 200_000],
+  ]) {
+    const store = new LogStore(capacity, 2000, maxBytes)
+    const model: {instance: string; text: string}[] = []
+    for (let i = 0; i < 3000; i++) {
+      const length = Math.floor(random() ** 3 * 1800)
+      const text = `${i}:` + 'é€x'.repeat(length).slice(0, length)
+      const instance = `fn-${i % 3}`
+      store.append(instance, text)
+      model.push({instance, text})
+      let bytes = model.reduce((n, e) => n + Buffer.byteLength(e.text), 0)
+      while (model.length > capacity || (bytes > maxBytes && model.length > 1)) bytes -= Buffer.byteLength(model.shift()!.text)
+      if (i % 97 === 0 || i === 2999) {
+        const got = store.query().map((e) => ({instance: e.instance, text: e.text}))
+        // the ring may drop a few more of the oldest when a wrap leaves room unused, never newer ones
+        assert.ok(got.length <= model.length && got.length >= Math.min(model.length, 1), `${got.length} of ${model.length}`)
+        assert.deepEqual(got, model.slice(model.length - got.length), `after line ${i}`)
+        assert.ok(got.length >= model.length - 4, `kept ${got.length} of ${model.length} lines`)
+      }
+    }
+    const tail = store.query({tail: 5, instance: 'fn-1'})
+    assert.deepEqual(tail.map((e) => e.text), model.filter((e) => e.instance === 'fn-1').slice(-5).map((e) => e.text))
+  }
+})

@@ -28,8 +28,14 @@ export interface LogFileOptions {
 export class LogFile {
   private readonly maxFileBytes: number
   private readonly maxPendingBytes: number
-  private pending: string[] = []
-  private pendingBytes = 0
+  /**
+   * Lines waiting for the disk, as bytes: one buffer being filled, one being written (swapped by
+   * the loop). Lines are encoded at once, so no string outlives its call — a burst of logs leaves
+   * only young garbage, never a heap of promoted strings waiting for a full collection.
+   */
+  private filling?: Buffer
+  private spare?: Buffer
+  private used = 0
   private dropped = 0
   private size = -1
   private handle?: fs.FileHandle
@@ -81,13 +87,24 @@ export class LogFile {
   write(e: LogEntry): void {
     if (this.failed || this.closed) return
     const line = JSON.stringify({t: e.time.toString(), i: e.instance, x: e.text}) + '\n'
-    if (this.pendingBytes + line.length > this.maxPendingBytes) {
+    const bytes = Buffer.byteLength(line)
+    if (this.used + bytes > this.maxPendingBytes) {
       this.dropped++
       return
     }
-    this.pending.push(line)
-    this.pendingBytes += line.length
+    this.reserve(this.used + bytes)
+    this.used += this.filling!.write(line, this.used)
     this.schedule()
+  }
+
+  /** Room for `bytes` in the buffer being filled (it grows by doubling up to maxPendingBytes). */
+  private reserve(bytes: number): void {
+    if (this.filling && this.filling.length >= bytes) return
+    let size = Math.max(64 * 1024, this.filling?.length ?? 0)
+    while (size < bytes) size *= 2
+    const grown = Buffer.allocUnsafe(Math.max(bytes, Math.min(size, this.maxPendingBytes)))
+    if (this.filling && this.used) this.filling.copy(grown, 0, 0, this.used)
+    this.filling = grown
   }
 
   private schedule(): void {
@@ -97,43 +114,66 @@ export class LogFile {
       this.scheduled = false
       this.loop = this.drain().finally(() => {
         this.loop = undefined
-        if (this.pending.length && !this.failed) this.schedule()
+        if ((this.used || this.dropped) && !this.failed) this.schedule()
+        // an idle function holds no buffers
+        else if (!this.used) this.filling = this.spare = undefined
       })
     })
   }
 
   private async drain(): Promise<void> {
     try {
-      while (this.pending.length || this.dropped) {
-        const lines = this.pending
-        this.pending = []
-        this.pendingBytes = 0
+      while (this.used || this.dropped) {
         if (this.dropped) {
           const note = {t: (BigInt(Date.now()) * 1_000_000n).toString(), i: 'gateway', x: `${this.dropped} log line(s) dropped: the disk did not keep up`}
-          lines.push(JSON.stringify(note) + '\n')
+          const text = JSON.stringify(note) + '\n'
+          this.reserve(this.used + Buffer.byteLength(text))
+          this.used += this.filling!.write(text, this.used)
           this.dropped = 0
         }
-        await this.writeLines(lines)
+        // swap: new lines go to the other buffer while this one is written
+        const written = this.filling!
+        const chunk = written.subarray(0, this.used)
+        this.filling = this.spare
+        this.spare = written
+        this.used = 0
+        await this.writeChunk(chunk)
       }
     } catch (err) {
       this.failed = true
-      this.pending = []
+      this.used = 0
+      this.filling = this.spare = undefined
       this.opts.onError?.(err as Error)
     }
   }
 
-  private async writeLines(lines: string[]): Promise<void> {
-    let chunk = ''
-    for (const line of lines) {
+  /** Appends whole lines, rotating when the current file would pass maxFileBytes. */
+  private async writeChunk(chunk: Buffer): Promise<void> {
+    let rest = chunk
+    while (rest.length) {
       const size = await this.currentSize()
-      if (size + chunk.length + line.length > this.maxFileBytes && size + chunk.length > 0) {
-        if (chunk) await this.append(chunk)
-        chunk = ''
-        await this.rotate()
+      if (size + rest.length <= this.maxFileBytes) {
+        await this.append(rest)
+        return
       }
-      chunk += line
+      // the lines that still fit, then a fresh file for the others
+      const room = this.maxFileBytes - size
+      const fits = size === 0 || room <= 0 ? -1 : rest.lastIndexOf(10, room - 1)
+      if (fits >= 0) {
+        await this.append(rest.subarray(0, fits + 1))
+        rest = rest.subarray(fits + 1)
+        if (rest.length) await this.rotate()
+      } else if (size > 0) {
+        await this.rotate()
+      } else {
+        // one line longer than a whole file: it gets a file of its own
+        const end = rest.indexOf(10)
+        const line = end < 0 ? rest.length : end + 1
+        await this.append(rest.subarray(0, line))
+        rest = rest.subarray(line)
+        if (rest.length) await this.rotate()
+      }
     }
-    if (chunk) await this.append(chunk)
   }
 
   private async currentSize(): Promise<number> {
@@ -145,10 +185,10 @@ export class LogFile {
     return this.size
   }
 
-  private async append(text: string): Promise<void> {
-    const buf = Buffer.from(text)
-    await this.handle!.write(buf)
-    this.size += buf.length
+  private async append(bytes: Buffer): Promise<void> {
+    let off = 0
+    while (off < bytes.length) off += (await this.handle!.write(bytes, off, bytes.length - off)).bytesWritten
+    this.size += bytes.length
   }
 
   private async rotate(): Promise<void> {
