@@ -7,13 +7,12 @@
  * go out before the body, so a signed body is read whole first.
  */
 import {createHmac} from 'node:crypto'
-import {once} from 'node:events'
-import {Readable} from 'node:stream'
+import type {Readable} from 'node:stream'
+import {pipeline} from 'node:stream/promises'
 
 import {FaasError} from '../errors.js'
 import type {GatewayClient} from './client.js'
 import {oneLine, statusHint} from './client.js'
-import {chunkCollector} from './memory.js'
 import {readPrefix} from '../util/limits.js'
 
 export const INVOKE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
@@ -125,33 +124,41 @@ async function readWhole(stream: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 /**
- * The body to send: a Buffer when stdin ends within the read-ahead, else a stream of the
- * read-ahead followed by the rest of stdin.
+ * The body to send: a Buffer when stdin ends within the read-ahead, else stdin itself, with the
+ * read-ahead put back in front, to be piped into the request (no copy per chunk, and stdin is
+ * read only as fast as the request takes it).
  */
 export async function requestBody(stream: NodeJS.ReadableStream): Promise<Buffer | Readable> {
-  const iterator = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]()
   const head: Buffer[] = []
   let size = 0
-  for (;;) {
-    const next = await iterator.next()
-    if (next.done) return Buffer.concat(head)
-    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value
-    head.push(chunk)
-    size += chunk.length
-    if (size >= READ_AHEAD) break
-  }
-  const collect = chunkCollector()
-  async function* rest(): AsyncGenerator<Buffer> {
-    yield Buffer.concat(head)
-    for (;;) {
-      const next = await iterator.next()
-      if (next.done) return
-      const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value
-      collect(chunk.length)
-      yield chunk
+  const ended = await new Promise<boolean>((resolve, reject) => {
+    const settle = (value: boolean | Error) => {
+      stream.off('data', onData)
+      stream.off('end', onEnd)
+      stream.off('error', onError)
+      if (value instanceof Error) reject(value)
+      else resolve(value)
     }
-  }
-  return Readable.from(rest(), {objectMode: false})
+    const onData = (chunk: Buffer | string) => {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+      head.push(bytes)
+      size += bytes.length
+      if (size >= READ_AHEAD) {
+        stream.pause()
+        settle(false)
+      }
+    }
+    const onEnd = () => settle(true)
+    const onError = (error: Error) => settle(error)
+    stream.on('data', onData)
+    stream.once('end', onEnd)
+    stream.once('error', onError)
+  })
+  const first = head.length === 1 ? head[0] : Buffer.concat(head)
+  if (ended) return first
+  const rest = stream as Readable
+  rest.unshift(first)
+  return rest
 }
 
 /** OpenFaaS IAM token exchange: the saved id token → a token for this one function. */
@@ -212,12 +219,9 @@ export async function invokeFunction(client: GatewayClient, input: InvokeInput):
       : invokeStatusHint(res.status, input.name, input.namespace)
     throw new FaasError(`Server returned unexpected status code: ${res.status} - ${oneLine(text)}`, {hint})
   }
-  const collect = chunkCollector()
   try {
-    for await (const chunk of res.body) {
-      if (!input.output.write(chunk as Buffer)) await once(input.output, 'drain')
-      collect((chunk as Buffer).length)
-    }
+    // stdout stays open after the answer (end: false): it is the process's, not ours
+    await pipeline(res.body, input.output as NodeJS.WritableStream, {end: false})
   } catch (error) {
     throw client.transportError(error, url)
   }
