@@ -7,11 +7,12 @@
  * go out before the body, so a signed body is read whole first.
  */
 import {createHmac} from 'node:crypto'
+import {fstatSync, read as readFd} from 'node:fs'
 import type {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
 import {FaasError} from '../errors.js'
-import type {GatewayClient} from './client.js'
+import type {BodyWriter, GatewayClient} from './client.js'
 import {oneLine, statusHint} from './client.js'
 import {readPrefix} from '../util/limits.js'
 
@@ -161,6 +162,55 @@ export async function requestBody(stream: NodeJS.ReadableStream): Promise<Buffer
   return rest
 }
 
+/** Buffers the stdin pump below reuses: one being read while the other is being sent. */
+const PUMP_CHUNK = 64 * 1024
+
+/** fd 0 when stdin is `process.stdin` redirected from a regular file (`< file`). */
+function stdinFile(stream: NodeJS.ReadableStream): number | undefined {
+  if (stream !== process.stdin) return undefined
+  try {
+    return fstatSync(0).isFile() ? 0 : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function readInto(fd: number, buffer: Buffer, offset = 0): Promise<number> {
+  return new Promise((resolve, reject) => readFd(fd, buffer, offset, buffer.length - offset, null, (error, n) => (error ? reject(error) : resolve(n))))
+}
+
+/**
+ * The body from a file on stdin: a Buffer when it ends within the read-ahead, else a writer that
+ * sends it through two reused buffers, each read again only once the request has taken it
+ * (the write callback). Unlike a stream, this leaves no chunk behind per read: a 10 MiB body
+ * costs 128 KiB of buffers, not 10 MiB of garbage waiting for a collection.
+ */
+async function fileBody(fd: number): Promise<Buffer | BodyWriter> {
+  const head = Buffer.allocUnsafe(READ_AHEAD)
+  let size = 0
+  for (;;) {
+    const n = await readInto(fd, head, size)
+    if (n === 0) return head.subarray(0, size)
+    size += n
+    if (size === head.length) break
+  }
+  return async (sink) => {
+    const write = (chunk: Buffer) => new Promise<void>((resolve, reject) => {
+      sink.write(chunk, (error?: Error | null) => (error ? reject(error) : resolve()))
+    })
+    let sending = write(head)
+    const buffers = [Buffer.allocUnsafe(PUMP_CHUNK), Buffer.allocUnsafe(PUMP_CHUNK)]
+    for (let i = 0; ; i ^= 1) {
+      // the other buffer may still be on its way; this one was sent two rounds ago
+      const n = await readInto(fd, buffers[i])
+      await sending
+      if (n === 0) break
+      sending = write(buffers[i].subarray(0, n))
+    }
+    sink.end()
+  }
+}
+
 /** OpenFaaS IAM token exchange: the saved id token → a token for this one function. */
 async function exchangeToken(client: GatewayClient, idToken: string | undefined, name: string, namespace: string): Promise<string> {
   if (!idToken) {
@@ -198,12 +248,13 @@ export async function invokeFunction(client: GatewayClient, input: InvokeInput):
   for (const [k, v] of headers) sendHeaders[k.toLowerCase()] = v
   if (!headerContentType || input.contentTypeGiven) sendHeaders['content-type'] = input.contentType
 
-  let body: Buffer | Readable
+  let body: Buffer | Readable | BodyWriter
+  const fd = stdinFile(input.body)
   if (input.sign && input.key) {
     body = await readWhole(input.body)
     sendHeaders[input.sign.toLowerCase()] = `sha256=${createHmac('sha256', input.key).update(body).digest('hex')}`
   } else {
-    body = await requestBody(input.body)
+    body = fd === undefined ? await requestBody(input.body) : await fileBody(fd)
   }
   if (Buffer.isBuffer(body)) sendHeaders['content-length'] = String(body.length)
   const sendBody = Buffer.isBuffer(body) && body.length === 0 && (method === 'GET' || method === 'DELETE') ? undefined : body
