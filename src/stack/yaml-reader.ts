@@ -1,21 +1,21 @@
 /**
- * The stack file reader: js-yaml parses the document, and this class walks the result for
- * parse.ts with a file:line:col position on every error.
+ * Stack files through js-yaml, two readers for parse.ts's model walk (reader.ts's TreeReader):
  *
- * js-yaml builds plain JS values; three things a stack file needs are added through its parse
- * listener, which sees every node close:
- * - scalars are kept as written (`1.0` stays "1.0", `0755` stays "0755"), with their style, so
- *   the model can type them like Go's yaml.v3 decoding into string and bool fields: the schema
- *   is the failsafe one (no implicit typing) and each scalar becomes a Scalar carrying its text,
- *   whether it was plain, and where it starts;
- * - aliases become Alias nodes that point at the anchored node and remember where they are
- *   written (an error points at the use, not at the anchor), and `<<` merge keys are applied by
- *   the walk (keys written in the map win; among merged maps the earlier wins);
- * - maps and lists get their position from a WeakMap.
- * Positions are offsets; line and column are counted only for an error.
+ * - FastReader (bottom of this file) reads js-yaml's plain values: nulls, the bool words and
+ *   `<<` are resolved by js-yaml only in plain scalars (so `"true"` stays a string), every other
+ *   scalar is the string as written. It has no positions: anything doubtful and every error
+ *   throws NEEDS_FULL_READER, and the positioned reader decides.
+ * - YamlReader adds what errors need through js-yaml's parse listener, which sees every node
+ *   close: each scalar becomes a Scalar (its text as written, whether it was plain, where it
+ *   starts), an alias an Alias that points at the anchored node and remembers where it is used
+ *   (an error points at the use, not at the anchor), and maps and lists carry their offset and
+ *   their keys in file order under symbols. Line and column are counted only for an error.
  *
- * The walk reads only the fields the model knows, so anchors cost only what those fields
- * reference (js-yaml shares anchored values rather than copying them: no alias bombs).
+ * Both keep faas-cli's typing of scalars (Go's yaml.v3 into string and bool fields: `1.0` stays
+ * "1.0", `0755` stays "0755", `true` in an env map is "true"), and apply `<<` merge keys with
+ * js-yaml's rules (a merged key fills a key not set yet, so the earlier merge wins and a key
+ * written in the map wins). The walk reads only the fields the model knows, and js-yaml shares
+ * anchored values rather than copying them, so there are no alias bombs.
  */
 import jsYaml from 'js-yaml'
 import type {YAMLException} from 'js-yaml'
