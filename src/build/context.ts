@@ -18,8 +18,8 @@
  * wrote can therefore not make the build copy (or send to the engine) a file of this machine
  * through a link; `handler:` paths and configuration.copy stay the stack file's own choice.
  */
-import {createHash} from 'node:crypto'
-import {chmodSync, constants as fsConstants, copyFileSync, createReadStream, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, type Stats} from 'node:fs'
+import {createHash, randomBytes} from 'node:crypto'
+import {chmodSync, constants as fsConstants, copyFileSync, createReadStream, promises as fsp, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, type Stats} from 'node:fs'
 import path from 'node:path'
 
 import {FaasError} from '../errors.js'
@@ -285,9 +285,20 @@ export function contextDirMode(env: NodeJS.ProcessEnv = process.env): number {
  */
 export async function writeBuildContext(plan: ContextPlan, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const dirMode = contextDirMode(env)
-  // look before removing: rmSync of a missing folder throws and catches ENOENT inside, which
-  // costs more than the lstat when every context is new (a clean --shrinkwrap)
-  if (lstatSync(plan.root, {throwIfNoEntry: false})) rmSync(plan.root, {recursive: true, force: true})
+  // look before removing: rm of a missing folder throws and catches ENOENT inside, which costs
+  // more than the lstat when every context is new (a clean --shrinkwrap). An old context is
+  // renamed away at once and removed in the background (libuv's thread pool) while the new one
+  // is written: a recursive rmSync here held the event loop, and with it every parallel build.
+  let removing: Promise<void> | undefined
+  if (lstatSync(plan.root, {throwIfNoEntry: false})) {
+    const old = `${plan.root}.old-${process.pid}-${randomBytes(4).toString('hex')}`
+    try {
+      renameSync(plan.root, old)
+      removing = fsp.rm(old, {recursive: true, force: true}).catch(() => undefined)
+    } catch {
+      rmSync(plan.root, {recursive: true, force: true})
+    }
+  }
   mkdirSync(path.dirname(plan.root), {recursive: true, mode: dirMode})
   mkdirSync(plan.root, {mode: dirMode})
   if (plan.handlerFolder) mkdirSync(path.join(plan.root, plan.handlerFolder), {recursive: true, mode: dirMode})
@@ -306,6 +317,7 @@ export async function writeBuildContext(plan: ContextPlan, env: NodeJS.ProcessEn
       copyNewFile(e.source, target)
     }
   }
+  await removing
 }
 
 /**

@@ -89,24 +89,15 @@ const TAIL = 64 * 1024
 /**
  * Run `<engine> <args…>` and resolve with its exit code and output tails; never rejects for a
  * non-zero exit. A missing executable becomes a FaasError with an install hint.
+ *
+ * node:child_process directly (not execa): a parallel build spawns one engine per function, and
+ * each spawn holds the event loop, which every other running build then waits on.
  */
 export async function runEngine(engine: ContainerEngine, args: readonly string[], opts: EngineRunOptions): Promise<EngineRunResult> {
-  const {execa} = await import('execa')
+  const {spawn} = await import('node:child_process')
   let stdout = ''
   let stderr = ''
   const keep = (buf: string, more: string) => (buf.length + more.length > TAIL ? (buf + more).slice(-TAIL) : buf + more)
-  const child = execa(engine, args, {
-    cwd: opts.cwd,
-    env: {...(opts.baseEnv ?? process.env), ...opts.env},
-    extendEnv: false,
-    reject: false,
-    buffer: false,
-    stdin: opts.inherit ? 'inherit' : 'ignore',
-    stdout: opts.inherit ? 'inherit' : 'pipe',
-    stderr: opts.inherit ? 'inherit' : 'pipe',
-    cancelSignal: opts.signal,
-    forceKillAfterDelay: 5000,
-  })
   const pump = (stream: NodeJS.ReadableStream | null | undefined, name: 'stdout' | 'stderr') => {
     if (!stream) return
     let partial = ''
@@ -124,15 +115,37 @@ export async function runEngine(engine: ContainerEngine, args: readonly string[]
       partial = ''
     })
   }
-  pump(child.stdout, 'stdout')
-  pump(child.stderr, 'stderr')
-  const result = await child
-  const code = (result as {code?: string}).code
-  if (code === 'ENOENT' || /ENOENT/.test(String((result as {originalMessage?: string}).originalMessage ?? ''))) {
-    throw new FaasError(`${engine} is not installed (not found on PATH)`, {hint: INSTALL_HINTS[engine]})
-  }
-  if (result.isCanceled) throw new FaasError(`${engine} ${args[0] ?? ''} was cancelled`)
-  return {exitCode: result.exitCode ?? 1, stdout, stderr}
+  return new Promise<EngineRunResult>((resolve, reject) => {
+    const io = opts.inherit ? 'inherit' : 'pipe'
+    const child = spawn(engine, args, {cwd: opts.cwd, env: {...(opts.baseEnv ?? process.env), ...opts.env}, stdio: [opts.inherit ? 'inherit' : 'ignore', io, io]})
+    let cancelled = false
+    let killer: NodeJS.Timeout | undefined
+    const onAbort = () => {
+      cancelled = true
+      child.kill('SIGTERM')
+      // like execa's forceKillAfterDelay
+      killer = setTimeout(() => child.kill('SIGKILL'), 5000)
+      killer.unref()
+    }
+    if (opts.signal?.aborted) onAbort()
+    else opts.signal?.addEventListener('abort', onAbort, {once: true})
+    const settle = () => {
+      opts.signal?.removeEventListener('abort', onAbort)
+      if (killer) clearTimeout(killer)
+    }
+    pump(child.stdout, 'stdout')
+    pump(child.stderr, 'stderr')
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      settle()
+      if (error.code === 'ENOENT') reject(new FaasError(`${engine} is not installed (not found on PATH)`, {hint: INSTALL_HINTS[engine]}))
+      else resolve({exitCode: 1, stdout, stderr: stderr || error.message})
+    })
+    child.once('close', (code) => {
+      settle()
+      if (cancelled) reject(new FaasError(`${engine} ${args[0] ?? ''} was cancelled`))
+      else resolve({exitCode: code ?? 1, stdout, stderr})
+    })
+  })
 }
 
 /** Publish needs `docker buildx`; fail early with an install hint when the plugin is missing. */

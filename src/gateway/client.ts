@@ -34,8 +34,11 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>
   /** A JSON body (sent with Content-Type: application/json). */
   json?: unknown
-  /** A raw body: string, buffer or stream. */
-  body?: string | Buffer | Readable
+  /**
+   * A raw body: string, buffer or stream, or (stream() only) a writer that writes the body into
+   * the request and ends it (to reuse its buffers it can wait for each write's callback).
+   */
+  body?: string | Buffer | Readable | BodyWriter
   headers?: Record<string, string | string[] | undefined>
   timeoutMs?: number
   /**
@@ -53,6 +56,8 @@ export interface RequestOptions {
   /** request(): the most of the answer that is read (default MAX_ANSWER_BYTES, 64 MiB). */
   maxBytes?: number
 }
+
+export type BodyWriter = (sink: NodeJS.WritableStream) => Promise<void>
 
 export interface GatewayResponse {
   status: number
@@ -335,6 +340,7 @@ export class GatewayClient {
     const stream = got.stream(url, {...rest, isStream: true, body: undefined} as never) as unknown as NodeJS.WritableStream & Readable & {on: Readable['on']}
     if (body !== undefined) {
       if (typeof body === 'string' || Buffer.isBuffer(body)) stream.end(body)
+      else if (typeof body === 'function') (body as BodyWriter)(stream).catch((error: unknown) => stream.destroy(error as Error))
       else (body as Readable).pipe(stream)
     } else if (method !== 'GET' && method !== 'HEAD') {
       stream.end()

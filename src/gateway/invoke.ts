@@ -7,13 +7,13 @@
  * go out before the body, so a signed body is read whole first.
  */
 import {createHmac} from 'node:crypto'
-import {once} from 'node:events'
-import {Readable} from 'node:stream'
+import {fstatSync, read as readFd} from 'node:fs'
+import type {Readable} from 'node:stream'
+import {pipeline} from 'node:stream/promises'
 
 import {FaasError} from '../errors.js'
-import type {GatewayClient} from './client.js'
+import type {BodyWriter, GatewayClient} from './client.js'
 import {oneLine, statusHint} from './client.js'
-import {chunkCollector} from './memory.js'
 import {readPrefix} from '../util/limits.js'
 
 export const INVOKE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
@@ -125,33 +125,90 @@ async function readWhole(stream: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 /**
- * The body to send: a Buffer when stdin ends within the read-ahead, else a stream of the
- * read-ahead followed by the rest of stdin.
+ * The body to send: a Buffer when stdin ends within the read-ahead, else stdin itself, with the
+ * read-ahead put back in front, to be piped into the request (no copy per chunk, and stdin is
+ * read only as fast as the request takes it).
  */
 export async function requestBody(stream: NodeJS.ReadableStream): Promise<Buffer | Readable> {
-  const iterator = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]()
   const head: Buffer[] = []
   let size = 0
-  for (;;) {
-    const next = await iterator.next()
-    if (next.done) return Buffer.concat(head)
-    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value
-    head.push(chunk)
-    size += chunk.length
-    if (size >= READ_AHEAD) break
-  }
-  const collect = chunkCollector()
-  async function* rest(): AsyncGenerator<Buffer> {
-    yield Buffer.concat(head)
-    for (;;) {
-      const next = await iterator.next()
-      if (next.done) return
-      const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value
-      collect(chunk.length)
-      yield chunk
+  const ended = await new Promise<boolean>((resolve, reject) => {
+    const settle = (value: boolean | Error) => {
+      stream.off('data', onData)
+      stream.off('end', onEnd)
+      stream.off('error', onError)
+      if (value instanceof Error) reject(value)
+      else resolve(value)
     }
+    const onData = (chunk: Buffer | string) => {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+      head.push(bytes)
+      size += bytes.length
+      if (size >= READ_AHEAD) {
+        stream.pause()
+        settle(false)
+      }
+    }
+    const onEnd = () => settle(true)
+    const onError = (error: Error) => settle(error)
+    stream.on('data', onData)
+    stream.once('end', onEnd)
+    stream.once('error', onError)
+  })
+  const first = head.length === 1 ? head[0] : Buffer.concat(head)
+  if (ended) return first
+  const rest = stream as Readable
+  rest.unshift(first)
+  return rest
+}
+
+/** Buffers the stdin pump below reuses: one being read while the other is being sent. */
+const PUMP_CHUNK = 64 * 1024
+
+/** fd 0 when stdin is `process.stdin` redirected from a regular file (`< file`). */
+function stdinFile(stream: NodeJS.ReadableStream): number | undefined {
+  if (stream !== process.stdin) return undefined
+  try {
+    return fstatSync(0).isFile() ? 0 : undefined
+  } catch {
+    return undefined
   }
-  return Readable.from(rest(), {objectMode: false})
+}
+
+function readInto(fd: number, buffer: Buffer, offset = 0): Promise<number> {
+  return new Promise((resolve, reject) => readFd(fd, buffer, offset, buffer.length - offset, null, (error, n) => (error ? reject(error) : resolve(n))))
+}
+
+/**
+ * The body from a file on stdin: a Buffer when it ends within the read-ahead, else a writer that
+ * sends it through two reused buffers, each read again only once the request has taken it
+ * (the write callback). Unlike a stream, this leaves no chunk behind per read: a 10 MiB body
+ * costs 128 KiB of buffers, not 10 MiB of garbage waiting for a collection.
+ */
+async function fileBody(fd: number): Promise<Buffer | BodyWriter> {
+  const head = Buffer.allocUnsafe(READ_AHEAD)
+  let size = 0
+  for (;;) {
+    const n = await readInto(fd, head, size)
+    if (n === 0) return head.subarray(0, size)
+    size += n
+    if (size === head.length) break
+  }
+  return async (sink) => {
+    const write = (chunk: Buffer) => new Promise<void>((resolve, reject) => {
+      sink.write(chunk, (error?: Error | null) => (error ? reject(error) : resolve()))
+    })
+    let sending = write(head)
+    const buffers = [Buffer.allocUnsafe(PUMP_CHUNK), Buffer.allocUnsafe(PUMP_CHUNK)]
+    for (let i = 0; ; i ^= 1) {
+      // the other buffer may still be on its way; this one was sent two rounds ago
+      const n = await readInto(fd, buffers[i])
+      await sending
+      if (n === 0) break
+      sending = write(buffers[i].subarray(0, n))
+    }
+    sink.end()
+  }
 }
 
 /** OpenFaaS IAM token exchange: the saved id token → a token for this one function. */
@@ -191,12 +248,13 @@ export async function invokeFunction(client: GatewayClient, input: InvokeInput):
   for (const [k, v] of headers) sendHeaders[k.toLowerCase()] = v
   if (!headerContentType || input.contentTypeGiven) sendHeaders['content-type'] = input.contentType
 
-  let body: Buffer | Readable
+  let body: Buffer | Readable | BodyWriter
+  const fd = stdinFile(input.body)
   if (input.sign && input.key) {
     body = await readWhole(input.body)
     sendHeaders[input.sign.toLowerCase()] = `sha256=${createHmac('sha256', input.key).update(body).digest('hex')}`
   } else {
-    body = await requestBody(input.body)
+    body = fd === undefined ? await requestBody(input.body) : await fileBody(fd)
   }
   if (Buffer.isBuffer(body)) sendHeaders['content-length'] = String(body.length)
   const sendBody = Buffer.isBuffer(body) && body.length === 0 && (method === 'GET' || method === 'DELETE') ? undefined : body
@@ -212,12 +270,9 @@ export async function invokeFunction(client: GatewayClient, input: InvokeInput):
       : invokeStatusHint(res.status, input.name, input.namespace)
     throw new FaasError(`Server returned unexpected status code: ${res.status} - ${oneLine(text)}`, {hint})
   }
-  const collect = chunkCollector()
   try {
-    for await (const chunk of res.body) {
-      if (!input.output.write(chunk as Buffer)) await once(input.output, 'drain')
-      collect((chunk as Buffer).length)
-    }
+    // stdout stays open after the answer (end: false): it is the process's, not ours
+    await pipeline(res.body, input.output as NodeJS.WritableStream, {end: false})
   } catch (error) {
     throw client.transportError(error, url)
   }

@@ -4,21 +4,18 @@
  * are written (`1` → "1", `1.0` → "1.0", `true` → "true"), and every type mismatch, syntax error
  * or duplicate key reported as ONE line naming the file, line and column.
  *
- * Two readers feed the same model walk (below, generic over reader.ts's TreeReader):
- * - fast-yaml.ts reads the plain block YAML nearly every stack file is written in, in one pass
- *   over the lines (the issue's figure: a 1,000-function stack well under 100 ms);
- * - yaml-reader.ts composes the full YAML Document with the `yaml` package (every construct,
- *   positions for every error). It runs whenever the fast reader gives up: on anything outside
- *   its subset and on any error at all, so every message comes from the full reader.
+ * js-yaml parses, through one of two readers in yaml-reader.ts that feed the same model walk
+ * (generic over reader.ts's TreeReader): a fast one over js-yaml's plain values, which hands
+ * anything doubtful and every error to the positioned one (each scalar as written, with its
+ * place in the file), so every message names file, line and column.
  *
- * This module imports `yaml` at the top: import it (or ./index.js) lazily from commands.
+ * This module imports js-yaml at the top: import it (or ./index.js) lazily from commands.
  */
 import {FaasError} from '../errors.js'
-import {FastReader, OUTSIDE_SUBSET, parseFastYaml} from './fast-yaml.js'
 import type {TreeReader} from './reader.js'
 import {oneLine} from './text.js'
 import type {Stack, StackConfiguration, StackFunction, TemplateSource} from './types.js'
-import {YamlReader} from './yaml-reader.js'
+import {fastReader, NEEDS_FULL_READER, YamlReader} from './yaml-reader.js'
 
 export const VALID_PROVIDER = 'openfaas'
 export const VALID_VERSIONS = ['1.0']
@@ -32,18 +29,15 @@ export function parseStack(text: string, source: string): Stack {
 }
 
 /**
- * The fast path alone: the Stack when the fast reader can read `text` and it is valid,
- * `undefined` when the full reader must decide (exported for tests and the benchmark).
+ * The fast reader alone: the Stack when it can read `text` and it is valid, `undefined` when
+ * the positioned reader must decide (exported for tests and the benchmark).
  */
 export function parseStackFast(text: string, source: string): Stack | undefined {
-  const tree = parseFastYaml(text)
-  if (!tree) return undefined
-  const read = outsideSubsetAsUndefined(() => readStack(new FastReader(tree.root, displayName(source)), source))
-  if (!read || problem(read.stack)) return undefined
-  return read.stack
+  const read = readFast(() => readStack(fastReader(text, displayName(source)), source))
+  return read && !problem(read.stack) ? read.stack : undefined
 }
 
-/** The full reader alone, with its positioned errors (the reference the fast path is tested against). */
+/** The positioned reader alone (the reference the fast reader is tested against). */
 export function parseStackFull(text: string, source: string): Stack {
   const reader = new YamlReader(text, displayName(source))
   const read = readStack(reader, source)
@@ -51,26 +45,22 @@ export function parseStackFull(text: string, source: string): Stack {
   return read.stack
 }
 
+/** The fast reader's result, or `undefined` when the positioned reader must decide (every error). */
+function readFast<T>(read: () => T): T | undefined {
+  try {
+    return read()
+  } catch (err) {
+    if (err === NEEDS_FULL_READER) return undefined
+    throw err
+  }
+}
+
 /**
  * Read an `environment_file` (`environment: {K: V}`): same coercion and messages as the stack.
  * No env substitution, like faas-cli.
  */
 export function parseEnvironmentFile(text: string, source: string): Record<string, string> {
-  const tree = parseFastYaml(text)
-  if (tree) {
-    const env = outsideSubsetAsUndefined(() => readEnvironment(new FastReader(tree.root, displayName(source))))
-    if (env) return env
-  }
-  return readEnvironment(new YamlReader(text, displayName(source)))
-}
-
-function outsideSubsetAsUndefined<T>(read: () => T): T | undefined {
-  try {
-    return read()
-  } catch (err) {
-    if (err === OUTSIDE_SUBSET) return undefined
-    throw err
-  }
+  return readFast(() => readEnvironment(fastReader(text, displayName(source)))) ?? readEnvironment(new YamlReader(text, displayName(source)))
 }
 
 function displayName(source: string): string {

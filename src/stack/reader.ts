@@ -1,9 +1,6 @@
 /**
- * What parse.ts needs from a parsed YAML tree to build the typed model. Two trees implement it:
- * the full YAML Document (yaml-reader.ts: every construct, every error with its position) and
- * the fast block-YAML subset (fast-yaml.ts: no positions; it gives up on anything unusual and
- * on any error, and the full reader then runs). Keeping the model walk generic over this
- * interface means both paths build the Stack with the very same code.
+ * What parse.ts needs from a parsed YAML tree to build the typed model (yaml-reader.ts reads
+ * js-yaml's result; the walk in parse.ts stays independent of the parser behind it).
  *
  * `N` is the reader's node type. Every method that takes `at` uses it only to place an error:
  * the node where the value is written (the alias rather than its anchor).

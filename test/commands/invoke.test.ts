@@ -138,6 +138,34 @@ describe('invoke', () => {
     assert.ok(r.stdout === body.toString(), 'the answer came back unchanged')
   })
 
+  it('reads a file on stdin (< file) through reused buffers: the body arrives whole, in order, and comes back unchanged', async () => {
+    const {spawn} = await import('node:child_process')
+    const {closeSync, openSync, readFileSync} = await import('node:fs')
+    const dir = tempDir()
+    const run = async (body: Buffer) => {
+      const file = path.join(dir, 'body.bin')
+      writeFileSync(file, body)
+      const stdin = openSync(file, 'r')
+      const stdout = openSync(path.join(dir, 'out.bin'), 'w')
+      gw.clearRequests()
+      const code = await new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, [path.resolve('bin/run.js'), 'invoke', 'echo', '-g', gw.url], {env: cleanEnv({HOME: dir}), stdio: [stdin, stdout, 'ignore']})
+        child.on('close', resolve)
+      })
+      closeSync(stdin)
+      closeSync(stdout)
+      assert.equal(code, 0)
+      assert.ok(gw.requests[0].body.equals(body), `the gateway received the ${body.length}-byte body unchanged`)
+      assert.ok(readFileSync(path.join(dir, 'out.bin')).equals(body), 'the answer came back unchanged')
+      return gw.requests[0].headers
+    }
+    // several rounds of both pump buffers, and an odd tail
+    const large = randomBytes(5 * 64 * 1024 + 12345)
+    assert.equal((await run(large))['transfer-encoding'], 'chunked')
+    // within the read-ahead: sent whole, with a Content-Length
+    assert.equal((await run(randomBytes(1000)))['content-length'], '1000')
+  })
+
   it('a connection reset in the middle of the answer exits 1', async () => {
     gw.fault({path: '/function/echo.openfaas-fn', reset: 'mid-body', times: 1})
     const r = await runCli(['invoke', 'echo', '-g', gw.url], {input: 'some input to echo'})

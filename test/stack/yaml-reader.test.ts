@@ -1,8 +1,9 @@
 /**
- * The fast reader (src/stack/fast-yaml.ts) is only an accelerator: for every document it reads,
- * the Stack must be exactly what the full YAML reader gives, and everything else (including
- * every error) must go to the full reader. Checked here on the fuzz corpus, on generated
- * mostly-valid stacks in many styles, and on hand-picked edge cases.
+ * The two js-yaml readers (src/stack/yaml-reader.ts): the fast one over js-yaml's plain values
+ * is only an accelerator: for every document it reads, the Stack must be exactly what the
+ * positioned reader gives, and everything else (including every error) must go to the
+ * positioned reader. Checked here on the fuzz corpus, on generated mostly-valid stacks in many
+ * styles, and on hand-picked edge cases (the third column says whether the fast reader reads it).
  */
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
@@ -13,7 +14,7 @@ import {parseEnvironmentFile, parseStack, parseStackFast, parseStackFull} from '
 import {styledStack} from './fast-yaml-cases.js'
 import {FUZZ_ENV, fuzzCases} from './fuzz-cases.js'
 
-/** The full reader's verdict as comparable JSON: the stack, or the error's message and hint. */
+/** The positioned reader's verdict as comparable JSON: the stack, or the error's message and hint. */
 function fullOutcome(text: string): string {
   try {
     return JSON.stringify({stack: parseStackFull(text, 'stack.yml')})
@@ -41,7 +42,7 @@ function agrees(text: string, label: string): boolean {
   return true
 }
 
-describe('fast YAML reader: same result as the full reader', () => {
+describe('fast YAML reader: same result as the positioned reader', () => {
   it('on 3,000 fuzz cases (another seed than fuzz.test.ts)', () => {
     let fast = 0
     for (const c of fuzzCases(3000, 0xfa57)) {
@@ -66,14 +67,15 @@ describe('fast YAML reader: same result as the full reader', () => {
       else if (!fullOutcome(text).startsWith('{"message"')) valid++
     }
     assert.ok(fast >= 500, `only ${fast} stacks read by the fast reader`)
-    // valid stacks left to the full reader use something outside the subset (quotes in plain keys, ...)
-    assert.ok(valid < fast / 5, `${valid} valid stacks left to the full reader, ${fast} read fast`)
+    // valid stacks left to the positioned reader hold what plain values cannot tell apart
+    // (null keys, integer-like keys whose order JS changes, quoted words in bool fields, ...)
+    assert.ok(valid < fast / 2, `${valid} valid stacks left to the positioned reader, ${fast} read fast`)
   })
 
   it('reads the benchmark stacks (typical and rich, with a << merge) itself', () => {
     for (const shape of ['typical', 'rich'] as const) {
       const text = envsubst(generateStack(20, shape), {TAG: 'v1'})
-      assert.ok(agrees(text, shape), `${shape} stack left to the full reader`)
+      assert.ok(agrees(text, shape), `${shape} stack left to the positioned reader`)
     }
   })
 
@@ -92,7 +94,7 @@ const HEAD = 'provider:\n  name: openfaas\nfunctions:\n  a:\n'
 
 /**
  * [name, text, read by the fast reader?]. Whichever reader handles a case, parseStack must give
- * what the full reader gives (result, or error message and hint).
+ * what the positioned reader gives (result, or error message and hint).
  */
 const EDGE_CASES: Array<[string, string, boolean]> = [
   ['compact list under a key, compact maps in a list', 'provider: {name: openfaas}\nconfiguration:\n  templates:\n  - name: x\n    source: y\n  copy:\n  - a\n', true],
@@ -113,35 +115,35 @@ const EDGE_CASES: Array<[string, string, boolean]> = [
   ['quoted scalars with escapes, in flow lists too', HEAD + '    image: "\\ x\\t\\u00e9\\x41\\/"\n    secrets: ["a\\"b", \'c\'\'d\', ""]\n', true],
   ['anchors and aliases on scalars, lists and maps', 'provider: {name: openfaas}\nx: &m # c\n  k: v\ny: &l [p, q]\nfunctions:\n  a:\n    image: &i "q"\n    environment: *m\n    secrets: *l\n    lang: *i # c\n', true],
   ['anchors on list items', 'provider: {name: openfaas}\nfunctions:\n  a:\n    secrets:\n      - &s one\n      - *s\n', true],
-  ['merge keys: block list of aliases, inline map, twice', 'provider: {name: openfaas}\nx: &a {A: 1}\ny: &b {A: 2, B: 2}\nfunctions:\n  a:\n    environment:\n      <<:\n        - *a\n        - *b\n      C: 3\n    labels:\n      <<: *a\n      <<: *b\n    annotations:\n      <<:\n        A: 1\n', true],
+  ['merge keys: block list of aliases, inline map, twice', 'provider: {name: openfaas}\nx: &a {A: 1}\ny: &b {A: 2, B: 2}\nfunctions:\n  a:\n    environment:\n      <<:\n        - *a\n        - *b\n      C: 3\n    labels:\n      <<: *a\n      <<: *b\n    annotations:\n      <<:\n        A: 1\n', false],
   ['a << of a scalar under an ignored key', 'provider: {name: openfaas}\nx-ignored:\n  <<: 1\n', true],
   ['bool words: yes/on/Off', HEAD + '    skip_build: Yes\n    readonly_root_filesystem: Off\n', true],
   ['version "" and 1.0', 'version: ""\nprovider: {name: openfaas}\n', true],
 
-  ['multi-line plain scalar', HEAD + '    image: a\n      b\n', false],
-  ['multi-line quoted scalar', HEAD + '    image: "a\n      b"\n', false],
-  ['block scalars', HEAD + '    fprocess: |\n      x\n    lang: >-\n      y\n', false],
-  ['multi-line flow list', HEAD + '    secrets: [a,\n      b]\n', false],
-  ['flow list with a trailing comma', HEAD + '    secrets: [a, b,]\n', false],
-  ['flow map with a URL value or a JSON-style key', HEAD + '    environment: {A: http://x, "B":1}\n', false],
-  ['tags', HEAD + '    image: !!str 1\n', false],
-  ['explicit keys', HEAD + '    ? image\n    : x\n', false],
-  ['a space before the colon', HEAD + '    image : x\n', false],
-  ['document markers and directives', '%YAML 1.2\n---\n' + HEAD + '    image: x\n...\n', false],
-  ['tabs', HEAD + '    image: a\tb\n', false],
+  ['multi-line plain scalar', HEAD + '    image: a\n      b\n', true],
+  ['multi-line quoted scalar', HEAD + '    image: "a\n      b"\n', true],
+  ['block scalars', HEAD + '    fprocess: |\n      x\n    lang: >-\n      y\n', true],
+  ['multi-line flow list', HEAD + '    secrets: [a,\n      b]\n', true],
+  ['flow list with a trailing comma', HEAD + '    secrets: [a, b,]\n', true],
+  ['flow map with a URL value or a JSON-style key', HEAD + '    environment: {A: http://x, "B":1}\n', true],
+  ['tags', HEAD + '    image: !!str 1\n', true],
+  ['explicit keys', HEAD + '    ? image\n    : x\n', true],
+  ['a space before the colon', HEAD + '    image : x\n', true],
+  ['document markers and directives', '%YAML 1.2\n---\n' + HEAD + '    image: x\n...\n', true],
+  ['tabs', HEAD + '    image: a\tb\n', true],
   ['a lone CR', HEAD + '    image: x\ry\n', false],
   ['non-BMP text, NEL, line separator, DEL, BOM', HEAD + '    image: \ud83d\ude00\n    lang: a\u0085b\u2028c\u007f\n', false],
-  ['a BOM', '\ufeff' + HEAD + '    image: x\n', false],
-  ['an escape the subset does not know', HEAD + '    image: "\\U0001F600"\n', false],
-  ['an anchored empty value', 'provider: {name: openfaas}\nx: &e\nfunctions:\n  a:\n    image: *e\n', false],
-  ['an anchored compact list', 'provider: {name: openfaas}\nx: &l\n- a\nfunctions:\n  a:\n    secrets: *l\n', false],
-  ['an anchor on a key in a list item', 'provider: {name: openfaas}\nx:\n  - &m k: v\n', false],
-  ['an alias to an anchor still open', 'provider: {name: openfaas}\nx: &a\n  y: *a\n', false],
+  ['a BOM', '\ufeff' + HEAD + '    image: x\n', true],
+  ['an escape the subset does not know', HEAD + '    image: "\\U0001F600"\n', true],
+  ['an anchored empty value', 'provider: {name: openfaas}\nx: &e\nfunctions:\n  a:\n    image: *e\n', true],
+  ['an anchored compact list', 'provider: {name: openfaas}\nx: &l\n- a\nfunctions:\n  a:\n    secrets: *l\n', true],
+  ['an anchor on a key in a list item', 'provider: {name: openfaas}\nx:\n  - &m k: v\n', true],
+  ['an alias to an anchor still open', 'provider: {name: openfaas}\nx: &a\n  y: *a\n', true],
   ['an unknown alias under an ignored key', 'provider: {name: openfaas}\nx: *nope\n', false],
-  ['a nested list in a list item', 'provider: {name: openfaas}\nx:\n- - a\n', false],
-  ['an implicit key over 1024 characters', HEAD + `    environment:\n      ${'k'.repeat(1100)}: v\n`, false],
+  ['a nested list in a list item', 'provider: {name: openfaas}\nx:\n- - a\n', true],
+  ['an implicit key over 1024 characters', HEAD + `    environment:\n      ${'k'.repeat(1100)}: v\n`, true],
 
-  // errors: all reported by the full reader, with their positions
+  // errors: all reported by the positioned reader, with their positions
   ['a duplicate key, also quoted vs plain', HEAD + '    environment:\n      a: 1\n      "a": 2\n', false],
   ['a duplicate function among many', 'provider: {name: openfaas}\nfunctions:\n' + Array.from({length: 40}, (_, i) => `  f${i % 39}:\n    image: i${i}\n`).join(''), false],
   ['two null keys', HEAD + '    environment:\n      ~: x\n      null: y\n', false],
@@ -151,7 +153,7 @@ const EDGE_CASES: Array<[string, string, boolean]> = [
   ['a key between two indents', 'provider: {name: openfaas}\nfunctions:\n    a:\n      image: x\n  b: {}\n', false],
   ['a dash as a value', HEAD + '    image: - x\n', false],
   ['a reserved indicator starting a scalar', HEAD + '    image: @x\n', false],
-  ['a comment without a space after a quoted scalar', HEAD + '    image: "x"#c\n', false],
+  ['a comment without a space after a quoted scalar', HEAD + '    image: "x"#c\n', true],
   ['an unknown escape', HEAD + '    image: "\\q"\n', false],
   ['a quoted "true" in a bool field', HEAD + '    skip_build: "true"\n', false],
   ['a number in a bool field', HEAD + '    skip_build: 1\n', false],
@@ -165,18 +167,26 @@ const EDGE_CASES: Array<[string, string, boolean]> = [
 
 describe('fast YAML reader: edge cases', () => {
   for (const [name, text, fast] of EDGE_CASES) {
-    it(`${fast ? 'reads' : 'leaves to the full reader'}: ${name}`, () => {
+    it(`${fast ? 'reads' : 'leaves to the positioned reader'}: ${name}`, () => {
       assert.equal(parseStackFast(text, 'stack.yml') !== undefined, fast)
       assert.equal(outcome(text), fullOutcome(text))
     })
   }
 
-  it('nesting deeper than the fast reader goes is read fully, without overflowing', () => {
+  it('reads nesting deeper than js-yaml allows by default (100), without overflowing', () => {
     let text = HEAD + '    x-deep:\n'
     for (let i = 0; i < 150; i++) text += `${' '.repeat(6 + i)}k:\n`
     text += `${' '.repeat(156)}v: 1\n    image: x\n`
-    assert.equal(parseStackFast(text, 'stack.yml'), undefined)
-    assert.equal(parseStack(text, 'stack.yml').functions[0].image, 'x')
+    assert.equal(parseStackFast(text, 'stack.yml')?.functions[0].image, 'x')
+    assert.equal(parseStackFull(text, 'stack.yml').functions[0].image, 'x')
+  })
+
+  it('keeps scalars as written and types them like yaml.v3 into string and bool fields', () => {
+    const text = HEAD + '    image: 1.0\n    fprocess: 0755\n    skip_build: on\n    environment:\n      A: true\n      B: 1e3\n      C: "0x1F"\n      D: ~\n'
+    for (const parse of [parseStackFast, parseStackFull]) {
+      const fn = parse(text, 'stack.yml')!.functions[0]
+      assert.deepEqual([fn.image, fn.fprocess, fn.skip_build, fn.environment], ['1.0', '0755', true, {A: 'true', B: '1e3', C: '0x1F', D: ''}])
+    }
   })
 })
 
