@@ -161,6 +161,7 @@ export function writeFixtures(dir: string, node = process.execPath): Fixtures {
     'style.css': 'body { color: red }\n',
     'sub/b.txt': 'bravo\n',
     'sub/page.html': '<p>page</p>\n',
+    notes: 'no extension, plain text\n',
   }
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(staticDir, name)), {recursive: true})
@@ -392,7 +393,16 @@ export const GROUPS: ParityGroup[] = [
     name: 'streaming write_timeout',
     flavour: 'of-watchdog',
     env: (c) => ({mode: 'streaming', fprocess: c.fx.script('sleep.cjs'), write_timeout: '1s', exec_timeout: '5s'}),
-    cases: [{name: 'write_timeout passed', req: {...get('/'), timeoutMs: 8000}}],
+    cases: [
+      {
+        name: 'write_timeout passed',
+        req: {...get('/'), timeoutMs: 8000},
+        deliberate: {
+          reason: 'ours sends streaming output as it is produced (Go holds the first 4 KiB), so at write_timeout the status and the output so far are out before the connection is cut; Go cuts it with nothing sent. Neither completes the answer.',
+          ours: {body: 'cut: ECONNRESET'},
+        },
+      },
+    ],
   },
 
   // ---- serializing ----
@@ -475,6 +485,7 @@ export const GROUPS: ParityGroup[] = [
       {name: 'text file', req: get('/a.txt')},
       {name: 'json file', req: get('/data.json')},
       {name: 'css file', req: get('/style.css')},
+      {name: 'no extension: type sniffed', req: get('/notes')},
       {name: 'POST serves the file', req: withBody('POST', '/a.txt', 'x')},
       {name: 'PUT serves the file', req: withBody('PUT', '/a.txt', 'x')},
       {name: 'DELETE serves the file', req: {method: 'DELETE', path: '/a.txt'}},

@@ -29,6 +29,7 @@ async function watchdog(env: Record<string, string>, extra: {onFatal?: () => voi
     port: 0,
     host: '127.0.0.1',
     lockDir,
+    metricsPort: 0,
     logs: (_stream, line) => lines.push(line),
     onFatal: extra.onFatal,
   })
