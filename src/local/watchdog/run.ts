@@ -33,7 +33,8 @@ export async function runWatchdog(opts: RunWatchdogOptions = {}): Promise<number
       stopOnFatal()
     },
   })
-  stopOnFatal = () => void wd.close().then(() => finish(1))
+  // calls in flight get their (500) answer before the watchdog goes
+  stopOnFatal = () => void wd.close({graceMs: 500}).then(() => finish(1))
   if (fatal) stopOnFatal()
   const c = wd.config
   log(`faas watchdog: mode=${c.mode} fprocess=${JSON.stringify(c.fprocess)}${c.upstreamUrl ? ` upstream=${c.upstreamUrl}` : ''} listening on ${wd.url}`)

@@ -47,8 +47,11 @@ export interface WatchdogServer {
   lockFile: string
   /** The SIGTERM sequence: lock file removed, wait healthcheck_interval, stop accepting, drain, stop. */
   shutdown(opts?: {healthcheckIntervalMs?: number}): Promise<void>
-  /** Immediate stop (tests, SIGINT). */
-  close(): Promise<void>
+  /**
+   * Stop (tests, SIGINT, a fatal function exit). `graceMs` lets calls in flight finish their
+   * answer first (0 = cut them at once).
+   */
+  close(opts?: {graceMs?: number}): Promise<void>
 }
 
 export function terminalLogSink(prefix: boolean): LogSink {
@@ -180,14 +183,17 @@ export async function startWatchdogServer(opts: WatchdogServerOptions = {}): Pro
       metricsServer.closeAllConnections()
     })
 
-  const close = async () => {
+  const close = async (o: {graceMs?: number} = {}) => {
     accepting = false
     fs.rmSync(lockFile, {force: true})
+    const closed = new Promise<void>((r) => server.close(() => r()))
+    if (o.graceMs) {
+      server.closeIdleConnections()
+      await watchdog.drain(o.graceMs)
+    }
+    server.closeAllConnections()
     await Promise.all([
-      new Promise<void>((r) => {
-        server.close(() => r())
-        server.closeAllConnections()
-      }),
+      closed,
       watchdog.stop(),
       closeMetrics(),
     ])
