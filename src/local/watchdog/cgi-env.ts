@@ -104,6 +104,8 @@ export function decodePath(rawPath: string): string {
  * trailing slash kept.
  */
 export function cleanPath(p: string): string {
+  // the usual case costs one test: an absolute path with no empty, `.` or `..` segment
+  if (p.length > 0 && p[0] === '/' && !/\/\.{0,2}(?:\/|$)/.test(p.slice(1)) && !p.startsWith('//') && p.indexOf('/.') === -1) return p
   if (p === '') return '/'
   if (p[0] !== '/') p = '/' + p
   const parts: string[] = []
