@@ -8,6 +8,15 @@
  * A case's observation is its status (or how the connection failed), its response headers except
  * framing ones (Date, Content-Length, Transfer-Encoding, Connection, Keep-Alive) with time-valued
  * ones reduced to "present", and its body (text, base64, or a digest when large).
+ *
+ * Where ours differs on purpose (each is marked `deliberate` below or noted here):
+ *  - streaming output is sent as it is produced (Go holds the first 4 KiB), which shows at
+ *    write_timeout: ours has sent the start of the answer when it cuts the connection;
+ *  - a taken metrics port leaves the watchdog up without metrics (Go's exits);
+ *  - static mode never serves outside static_path whatever the path (Go's router redirects `..`
+ *    away first, as ours does, so the check is a second line of defence, not a difference);
+ *  - headers the http-mode function receives are not compared: Go's client adds
+ *    `Accept-Encoding: gzip` and `User-Agent: Go-http-client/1.1` and sends bodies chunked.
  */
 import {createHash} from 'node:crypto'
 import fs from 'node:fs'
