@@ -368,7 +368,8 @@ export const GROUPS: ParityGroup[] = [
   {
     name: 'streaming exec_timeout',
     flavour: 'of-watchdog',
-    env: (c) => ({mode: 'streaming', fprocess: c.fx.script('sleep.cjs'), exec_timeout: '1s'}),
+    // 2 s: time for node to start and print on a loaded machine, well before the 3 s sleep ends
+    env: (c) => ({mode: 'streaming', fprocess: c.fx.script('sleep.cjs'), exec_timeout: '2s'}),
     cases: [{name: 'exec_timeout: 200 with the output so far', req: get('/')}],
   },
   {
