@@ -150,9 +150,10 @@ process.stdin.on('end', () => {
   env.bodyLength = Buffer.concat(chunks).length
   process.stdout.write(JSON.stringify(env) + '\\n')
 })`,
-  'fail.cjs': `process.stdin.resume(); process.stdin.on('end', () => { process.stdout.write('partial output\\n'); setTimeout(() => { process.stderr.write('oops\\n'); setTimeout(() => process.exit(3), 20) }, 20) })`,
+  // the pauses keep stdout and stderr in order where they are merged (ours reads two pipes)
+  'fail.cjs': `process.stdin.resume(); process.stdin.on('end', () => { process.stdout.write('partial output\\n'); setTimeout(() => { process.stderr.write('oops\\n'); setTimeout(() => process.exit(3), 150) }, 150) })`,
   'sleep.cjs': `process.stdin.resume(); process.stdout.write('before\\n'); setTimeout(() => process.stdout.write('after\\n'), 3000)`,
-  'stderr.cjs': `process.stdin.resume(); process.stdin.on('end', () => { process.stdout.write('out1\\n'); setTimeout(() => { process.stderr.write('err1\\n'); setTimeout(() => process.stdout.write('out2\\n'), 20) }, 20) })`,
+  'stderr.cjs': `process.stdin.resume(); process.stdin.on('end', () => { process.stdout.write('out1\\n'); setTimeout(() => { process.stderr.write('err1\\n'); setTimeout(() => process.stdout.write('out2\\n'), 150) }, 150) })`,
   'html.cjs': `process.stdin.resume(); process.stdin.on('end', () => process.stdout.write('<!DOCTYPE html><html><body>x</body></html>'))`,
   'binary.cjs': `process.stdin.resume(); process.stdin.on('end', () => process.stdout.write(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])))`,
   'json.cjs': `process.stdin.resume(); process.stdin.on('end', () => process.stdout.write('{"ok":true}'))`,
