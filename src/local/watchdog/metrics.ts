@@ -76,12 +76,20 @@ export class WatchdogMetrics {
 
   /** Counts one call to the function from now until its response closes. */
   track(req: IncomingMessage, res: ServerResponse): void {
-    const started = performance.now()
+    const started = this.begin()
+    res.once('close', () => this.end(started, res.statusCode, req.method))
+  }
+
+  /** A call starts: it is in flight until `end` (returns the start time to give `end`). */
+  begin(): number {
     this.inFlight++
-    res.once('close', () => {
-      this.inFlight--
-      this.observe(res.statusCode || 200, req.method, (performance.now() - started) / 1000)
-    })
+    return performance.now()
+  }
+
+  /** A call ended with `status` (0 = none sent: counted as 200, as Go does). */
+  end(started: number, status: number, method: string | undefined): void {
+    this.inFlight--
+    this.observe(status || 200, method, (performance.now() - started) / 1000)
   }
 
   private observe(status: number, method: string | undefined, seconds: number): void {

@@ -124,10 +124,13 @@ export async function startWatchdogServer(opts: WatchdogServerOptions = {}): Pro
       return
     }
     const ctx: RequestContext = {path: url, decodedPath, query}
-    metrics.track(req, res)
+    const started = metrics.begin()
     // write_timeout: from the end of the request headers to the end of the response.
     const timer = setTimeout(() => res.destroy(), config.writeTimeoutMs)
-    res.once('close', () => clearTimeout(timer))
+    res.once('close', () => {
+      clearTimeout(timer)
+      metrics.end(started, res.statusCode, req.method)
+    })
     watchdog.handle(req, res, ctx)
   }
 
