@@ -9,6 +9,8 @@ export default class Watchdog extends BaseCommand {
     'It reads the same variables: fprocess, mode (http, streaming, serializing, static, classic),',
     'upstream_url, port, read_timeout, write_timeout, exec_timeout, max_inflight, content_type,',
     'prefix_logs, static_path, ready_path, suppress_lock, ... and answers /_/health and /_/ready.',
+    'Prometheus metrics (http_requests_total, http_request_duration_seconds, http_requests_in_flight)',
+    'are served on metrics_port (default 8081) at /metrics; a taken metrics port only skips them.',
     'Extra: max_request_body (e.g. 10Mi) answers 413 for larger request bodies.',
   ].join('\n')
 

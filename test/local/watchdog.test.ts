@@ -21,7 +21,8 @@ after(async () => {
   fs.rmSync(dir, {recursive: true, force: true})
 })
 
-async function watchdog(env: Record<string, string>, extra: {onFatal?: () => void} = {}): Promise<WatchdogServer> {
+/** Starts a watchdog; in http mode, waits until the function listens (of-watchdog answers 500 before). */
+async function watchdog(env: Record<string, string>, extra: {onFatal?: () => void; noWait?: boolean} = {}): Promise<WatchdogServer> {
   const lockDir = tempDir('faas-lock-')
   const lines: string[] = []
   const s = await startWatchdogServer({
@@ -29,10 +30,12 @@ async function watchdog(env: Record<string, string>, extra: {onFatal?: () => voi
     port: 0,
     host: '127.0.0.1',
     lockDir,
+    metricsPort: 0,
     logs: (_stream, line) => lines.push(line),
     onFatal: extra.onFatal,
   })
   servers.push(s)
+  if (env.mode === 'http' && !extra.noWait) await s.watchdog.whenReady(5000)
   return s
 }
 
@@ -141,7 +144,7 @@ describe('http mode', () => {
     await waitFor(() => wd.watchdog.inflight === 1, 2000, 'in flight')
     const busy = await request(`${wd.url}/echo`)
     assert.equal(busy.status, 429)
-    assert.equal(busy.text, 'Concurrent request limit exceeded. Max concurrent requests: 1')
+    assert.equal(busy.text, 'Concurrent request limit exceeded. Max concurrent requests: 1\n')
     assert.equal(busy.headers['x-openfaas-internal'], 'faas-middleware')
     assert.match(String(busy.headers['content-type']), /^text\/plain/)
     assert.equal((await request(`${wd.url}/_/ready`)).status, 429)
@@ -193,13 +196,26 @@ describe('http mode', () => {
     assert.equal(reply, 'echo:ping')
   })
 
-  test('requests that arrive before the function listens wait for it', async () => {
+  test('before the function listens, calls get an empty 500 at once and /_/ready is 200 (of-watchdog does not wait)', async () => {
     const port = await freePort()
-    const slowStart = writeFile(dir, 'slow-start.cjs', `setTimeout(() => require(${JSON.stringify(upstreamJs)}), 300)`)
-    const wd = await watchdog({mode: 'http', fprocess: `${node} ${slowStart}`, upstream_url: `http://127.0.0.1:${port}`, http_port: String(port)})
+    const slowStart = writeFile(dir, 'slow-start.cjs', `setTimeout(() => require(${JSON.stringify(upstreamJs)}), 1500)`)
+    const wd = await watchdog({mode: 'http', fprocess: `${node} ${slowStart}`, upstream_url: `http://127.0.0.1:${port}`, http_port: String(port)}, {noWait: true})
+    const t0 = Date.now()
     const r = await request(`${wd.url}/hello`, {method: 'POST', body: 'early'})
-    assert.equal(r.status, 200)
-    assert.equal(r.text, 'early')
+    assert.equal(r.status, 500)
+    assert.equal(r.text, '')
+    assert.equal(r.headers['x-openfaas-internal'], 'of-watchdog')
+    assert.ok(Date.now() - t0 < 1000, 'answered at once')
+    assert.equal((await request(`${wd.url}/_/ready`)).status, 200)
+    await wd.watchdog.whenReady(5000)
+    const later = await request(`${wd.url}/hello`, {method: 'POST', body: 'later'})
+    assert.equal(later.text, 'later')
+  })
+
+  test('a missing binary ends the watchdog (the spawn error used to go unnoticed)', async () => {
+    let fatal = 0
+    await watchdog({mode: 'http', fprocess: 'no-such-binary-xyz', upstream_url: `http://127.0.0.1:${await freePort()}`}, {onFatal: () => fatal++, noWait: true})
+    await waitFor(() => fatal === 1, 3000, 'onFatal')
   })
 })
 

@@ -117,6 +117,8 @@ function runJob(
     spawnError = errorText(e, job.file, job.cwd, dirExists)
   })
   child.stdin!.on('error', (e: NodeJS.ErrnoException) => {
+    // Go writes nothing for an empty body, so a child that never reads it cannot break the pipe
+    if (job.input.length === 0) return
     stdinError = e.code === 'EPIPE' ? 'write |1: broken pipe' : e.message
   })
   child.stdout!.on('data', (c: Buffer) => collect(out, c))

@@ -98,3 +98,37 @@ export function decodePath(rawPath: string): string {
     })
   }
 }
+
+/**
+ * Go's cleanPath for request routing: one leading slash, no `.`/`..` or doubled slashes, a
+ * trailing slash kept.
+ */
+export function cleanPath(p: string): string {
+  // the usual case costs one test: an absolute path with no empty, `.` or `..` segment
+  if (p.length > 0 && p[0] === '/' && !/\/\.{0,2}(?:\/|$)/.test(p.slice(1)) && !p.startsWith('//') && p.indexOf('/.') === -1) return p
+  if (p === '') return '/'
+  if (p[0] !== '/') p = '/' + p
+  const parts: string[] = []
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue
+    if (seg === '..') parts.pop()
+    else parts.push(seg)
+  }
+  let out = '/' + parts.join('/')
+  if (p.endsWith('/') && out !== '/') out += '/'
+  return out
+}
+
+/**
+ * A path escaped as Go's URL.EscapedPath writes it: letters, digits, `-_.~` and `$&+,/:;=@`
+ * stay, every other byte is percent-encoded.
+ */
+export function goEscapePath(p: string): string {
+  let out = ''
+  for (const byte of Buffer.from(p, 'utf8')) {
+    const safe =
+      (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || '-_.~$&+,/:;=@'.includes(String.fromCharCode(byte))
+    out += safe ? String.fromCharCode(byte) : '%' + byte.toString(16).toUpperCase().padStart(2, '0')
+  }
+  return out
+}

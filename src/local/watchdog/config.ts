@@ -16,6 +16,8 @@ export interface WatchdogConfig {
   /** http mode: base URL of the function's own server. */
   upstreamUrl?: string
   port: number
+  /** Port of the Prometheus metrics server (`/metrics`). */
+  metricsPort: number
   readTimeoutMs: number
   writeTimeoutMs: number
   /** 0 = no limit. */
@@ -103,6 +105,7 @@ export function readWatchdogConfig(env: Env): WatchdogConfig {
     fprocess,
     upstreamUrl,
     port: int(env.port, 8080),
+    metricsPort: int(env.metrics_port, 8081),
     readTimeoutMs: parseDurationSetting(env.read_timeout, 30_000),
     writeTimeoutMs,
     execTimeoutMs: Math.max(0, parseDurationSetting(env.exec_timeout, classic ? 0 : 30_000)),

@@ -9,10 +9,11 @@ import type {ChildProcess} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import {formatDuration, formatSeconds} from '../duration.js'
-import {cgiEnvironment, parsedContentLength} from './cgi-env.js'
+import {canonicalHeaderName, cgiEnvironment, parsedContentLength} from './cgi-env.js'
 import {splitFprocess, type WatchdogConfig} from './config.js'
 import {type LogSink, relayLines} from './logs.js'
 import {sendText} from './respond.js'
+import {detectContentType} from './sniff.js'
 import {launch, type Launcher} from '../sandbox/launch.js'
 import {signalTree} from '../sandbox/process-tree.js'
 import {runHere, spawnErrorText, type SpawnJob, type SpawnResult} from '../sandbox/spawn-pool.js'
@@ -187,12 +188,14 @@ export class ForkMode {
       else if (r.spawnError) failure = r.spawnError
       else if (r.code !== 0) failure = r.signal ? `signal: ${signalText(r.signal as NodeJS.Signals)}` : `exit status ${r.code}`
       else if (r.stdinError) failure = r.stdinError
+      // of-watchdog names every answer content_type, failures included
+      const type = this.opts.config.contentType ?? 'application/octet-stream'
       if (failure) {
         this.opts.logs('stderr', `function process failed: ${failure}`)
-        sendText(res, 500, failure, headers)
+        sendText(res, 500, failure, headers, type)
         return
       }
-      sendText(res, 200, r.stdout, headers, this.opts.config.contentType ?? 'application/octet-stream')
+      sendText(res, 200, r.stdout, headers, type)
     })
   }
 
@@ -210,30 +213,34 @@ export class ForkMode {
         sendText(res, 400, `${error}\n`, ctx.responseHeaders)
         return
       }
-      const input = cfg.marshalRequest ? Buffer.from(JSON.stringify(marshalRequest(req, body))) : body
+      const input = cfg.marshalRequest ? Buffer.from(marshalRequest(req.rawHeaders, body)) : body
       const r = await this.runBuffered(env, input, cfg.combineOutput, res)
       this.logStderr(r.stderr)
-      const headers = [...(ctx.responseHeaders ?? []), 'X-Duration-Seconds', formatSeconds(performance.now() - started)]
+      // Failures carry no X-Duration-Seconds and a sniffed type, as in the classic watchdog.
+      const plain = ctx.responseHeaders ?? []
+      const failed = (status: number, body: Buffer) => sendText(res, status, body, plain, body.length ? detectContentType(body) : '')
       if (r.timedOut) {
         this.opts.logs('stderr', `Killed process: ${this.file} after exec_timeout`)
-        sendText(res, 408, 'Killed process.\n', headers)
+        failed(408, Buffer.from('Killed process.\n'))
         return
       }
       if (r.overflow) {
         this.opts.logs('stderr', this.overflowText())
-        sendText(res, 500, `${this.overflowText()}\n`, headers)
+        failed(500, Buffer.from(`${this.overflowText()}\n`))
         return
       }
       if (r.spawnError) {
-        sendText(res, 500, `${r.spawnError}\n`, headers)
+        failed(500, Buffer.from(`${r.spawnError}\n`))
         return
       }
       if (r.code !== 0) {
         const text = r.signal ? `signal: ${signalText(r.signal as NodeJS.Signals)}` : `exit status ${r.code}`
-        sendText(res, 500, Buffer.concat([Buffer.from(`${text}\n`), r.stdout]), headers)
+        failed(500, Buffer.concat([Buffer.from(`${text}\n`), r.stdout]))
         return
       }
-      const ct = cfg.contentType ?? req.headers['content-type'] ?? sniffContentType(r.stdout)
+      const headers = [...plain, 'X-Duration-Seconds', formatSeconds(performance.now() - started)]
+      // content_type, else the request's type, else (for a non-empty answer) a sniffed one
+      const ct = cfg.contentType ?? req.headers['content-type'] ?? (r.stdout.length ? detectContentType(r.stdout) : '')
       sendText(res, 200, r.stdout, headers, ct)
     })
   }
@@ -261,36 +268,24 @@ function readBody(req: IncomingMessage, cap: number, done: (body: Buffer, error?
   req.on('error', (err) => done(Buffer.alloc(0), err.message))
 }
 
-/** `marshal_request=true`: `{"header":{"Canonical-Name":["v"]},"body":{"raw":"<base64>"}}`. */
-function marshalRequest(req: IncomingMessage, body: Buffer): unknown {
-  const header: Record<string, string[]> = {}
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]
-      .toLowerCase()
-      .replace(/(^|-)([a-z])/g, (_m, sep: string, ch: string) => sep + ch.toUpperCase())
-    if (name === 'Host') continue
-    ;(header[name] ??= []).push(req.rawHeaders[i + 1])
+/**
+ * `marshal_request=true`: `{"header":{"Canonical-Name":["v"]},"body":{"raw":"<base64>"}}`, written
+ * as Go's encoding/json writes it: header names sorted, `<`, `>`, `&`, U+2028 and U+2029 escaped.
+ * Like Go's request header map it holds neither Host nor Transfer-Encoding.
+ */
+export function marshalRequest(rawHeaders: string[], body: Buffer): string {
+  const header: Record<string, string[]> = Object.create(null)
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = canonicalHeaderName(rawHeaders[i])
+    if (name === 'Host' || name === 'Transfer-Encoding') continue
+    ;(header[name] ??= []).push(rawHeaders[i + 1])
   }
-  return {header, body: {raw: body.toString('base64')}}
+  const sorted: Record<string, string[]> = {}
+  for (const k of Object.keys(header).sort()) sorted[k] = header[k]
+  return goJson({header: sorted, body: {raw: body.toString('base64')}})
 }
 
-/** A small version of Go's http.DetectContentType for the classic watchdog's fallback. */
-export function sniffContentType(body: Buffer): string {
-  if (body.length === 0) return 'text/plain; charset=utf-8'
-  const head = body.subarray(0, 512)
-  const text = head.toString('latin1').trimStart().toLowerCase()
-  if (text.startsWith('<!doctype html') || text.startsWith('<html') || text.startsWith('<head') || text.startsWith('<body')) {
-    return 'text/html; charset=utf-8'
-  }
-  if (text.startsWith('<?xml')) return 'text/xml; charset=utf-8'
-  if (head[0] === 0x89 && head.toString('latin1', 1, 4) === 'PNG') return 'image/png'
-  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg'
-  if (head.toString('latin1', 0, 4) === 'GIF8') return 'image/gif'
-  if (head.toString('latin1', 0, 5) === '%PDF-') return 'application/pdf'
-  if (head[0] === 0x1f && head[1] === 0x8b) return 'application/x-gzip'
-  if (head.toString('latin1', 0, 4) === 'PK\x03\x04') return 'application/zip'
-  for (const b of head) {
-    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d && b !== 0x1b) return 'application/octet-stream'
-  }
-  return 'text/plain; charset=utf-8'
+/** JSON.stringify with encoding/json's HTML-safe escapes. */
+function goJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))
 }

@@ -107,7 +107,8 @@ export class FunctionProcess extends EventEmitter {
     let spawnError: string | undefined
     child.on('error', (err: NodeJS.ErrnoException) => {
       spawnError = spawnErrorText(err, file, this.opts.cwd, existsSync)
-      if (child.exitCode === null && child.signalCode === null && child.pid === undefined) {
+      // a failed start emits no 'exit' (and node sets exitCode to the negative errno meanwhile)
+      if (child.pid === undefined) {
         this.exited(gen, {code: null, signal: null, error: spawnError, lastOutput: [...this.tail], beforeReady: true})
       }
     })

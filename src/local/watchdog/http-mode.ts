@@ -6,13 +6,14 @@ import http, {type IncomingMessage, type ServerResponse} from 'node:http'
 import net from 'node:net'
 import type {Duplex} from 'node:stream'
 import {freeLoopbackPort} from '../../util/ports.js'
-import {parseDurationOrSeconds} from '../../util/duration.js'
+import {parseGoDuration} from '../../util/duration.js'
 import {formatDuration, formatSeconds} from '../duration.js'
 import type {Launcher} from '../sandbox/launch.js'
 import type {WatchdogConfig} from './config.js'
 import {describeExit, type ExitInfo, FunctionProcess} from './function-process.js'
 import type {LogSink} from './logs.js'
 import {forwardableHeaders, hasHeader, sendText} from './respond.js'
+import {detectContentType} from './sniff.js'
 import type {ErrorStyle, RequestContext} from './types.js'
 
 export interface HttpModeOptions {
@@ -95,14 +96,16 @@ export class HttpMode {
     let deadlineMs = cfg.execTimeoutMs
     const xTimeout = req.headers['x-timeout']
     if (deadlineMs > 0 && typeof xTimeout === 'string') {
-      const t = parseDurationOrSeconds(xTimeout)
+      const t = parseGoDuration(xTimeout.trim())
       if (t !== undefined && t > 0 && t < deadlineMs) deadlineMs = t
     }
-    const accept = req.headers.accept
+    const accept = req.headers.accept?.toLowerCase()
     const streaming =
-      accept !== undefined && (accept.includes('text/event-stream') || accept.includes('application/x-ndjson'))
+      (accept !== undefined && (accept.includes('text/event-stream') || accept.includes('application/x-ndjson'))) ||
+      req.headers.upgrade === 'websocket'
     if (streaming) deadlineMs = 0
-    if (this.process.isReady) {
+    // of-watchdog does not wait for the function: until it listens, calls fail at once (500).
+    if (this.process.isReady || this.opts.errorStyle === 'of-watchdog') {
       this.forward(req, res, ctx, started, deadlineMs, streaming)
       return
     }
@@ -172,23 +175,35 @@ export class HttpMode {
       }
       const out = forwardableHeaders(upRes.rawHeaders, ctx.responseHeaders)
       if (!streaming) out.push('X-Duration-Seconds', formatSeconds(performance.now() - started))
-      if (ctx.defaultContentType !== undefined && !hasHeader(upRes.rawHeaders, 'content-type')) {
-        out.push('Content-Type', ctx.defaultContentType)
-      }
-      res.writeHead(upRes.statusCode ?? 502, out)
-      if (streaming) res.flushHeaders()
-      upRes.pipe(res)
+      const status = upRes.statusCode ?? 502
       upRes.on('end', finish)
       upRes.on('error', () => {
         finish()
         res.destroy()
       })
+      if (!hasHeader(upRes.rawHeaders, 'content-type')) {
+        if (ctx.defaultContentType !== undefined) out.push('Content-Type', ctx.defaultContentType)
+        else if (!streaming && req.method !== 'HEAD' && bodyAllowed(status) && !hasHeader(upRes.rawHeaders, 'content-encoding')) {
+          // Go's server names an untyped body by sniffing its first bytes; so do we.
+          sniffThenPipe(upRes, res, status, out)
+          return
+        }
+      }
+      res.writeHead(status, out)
+      if (streaming) res.flushHeaders()
+      upRes.pipe(res)
     })
     upReq.on('error', (err: NodeJS.ErrnoException) => {
       if (done) return
       finish()
       if (gotHeaders || res.headersSent) {
         res.destroy()
+        return
+      }
+      if (streaming && this.opts.errorStyle === 'of-watchdog') {
+        // of-watchdog's streaming proxy swallows the error: an empty 200.
+        res.writeHead(200, [...(ctx.responseHeaders ?? []), 'Content-Length', '0'])
+        res.end()
         return
       }
       this.upstreamFailed(res, ctx, started, generation, err)
@@ -222,6 +237,7 @@ export class HttpMode {
     err: NodeJS.ErrnoException,
   ): void {
     if (this.opts.errorStyle === 'of-watchdog') {
+      // refused (nothing listens yet, or any more) or reset (the function died under the call)
       this.fail(res, ctx, started, 500, '')
       return
     }
@@ -281,4 +297,43 @@ export class HttpMode {
     up.on('error', () => socket.destroy())
     socket.on('error', () => up.destroy())
   }
+}
+
+/** Statuses that carry no body (Go sniffs no type for them). */
+function bodyAllowed(status: number): boolean {
+  return !(status >= 100 && status < 200) && status !== 204 && status !== 304
+}
+
+/**
+ * Holds the start of an untyped answer until 512 bytes (or the end) arrived, names it by sniffing
+ * as Go's server does, then streams the rest. An empty body gets no type.
+ */
+function sniffThenPipe(upRes: IncomingMessage, res: ServerResponse, status: number, headers: string[]): void {
+  const held: Buffer[] = []
+  let size = 0
+  let sent = false
+  const start = () => {
+    sent = true
+    upRes.off('data', onData)
+    upRes.off('end', onEnd)
+    const body = Buffer.concat(held, size)
+    if (size > 0) headers.push('Content-Type', detectContentType(body))
+    res.writeHead(status, headers)
+    if (size > 0) res.write(body)
+  }
+  const onData = (c: Buffer) => {
+    held.push(c)
+    size += c.length
+    if (size >= 512) {
+      start()
+      upRes.pipe(res)
+    }
+  }
+  const onEnd = () => {
+    if (sent) return
+    start()
+    res.end()
+  }
+  upRes.on('data', onData)
+  upRes.on('end', onEnd)
 }

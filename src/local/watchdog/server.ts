@@ -8,8 +8,9 @@ import http, {type IncomingMessage, type ServerResponse} from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import {goLogTimestamp} from '../clock.js'
-import {decodePath} from './cgi-env.js'
+import {cleanPath, decodePath, goEscapePath} from './cgi-env.js'
 import {readWatchdogConfig, type WatchdogConfig} from './config.js'
+import {WatchdogMetrics} from './metrics.js'
 import type {ExitInfo} from './function-process.js'
 import type {LogSink} from './logs.js'
 import {sendText} from './respond.js'
@@ -29,6 +30,10 @@ export interface WatchdogServerOptions {
   logs?: LogSink
   /** Called when the function process dies in http mode (of-watchdog exits 1 then). */
   onFatal?: (info: ExitInfo) => void
+  /** Overrides the `metrics_port` variable (0 = any free port; null = no metrics server). */
+  metricsPort?: number | null
+  /** Where warnings go (default: stderr with a Go log timestamp). */
+  warn?: (text: string) => void
 }
 
 export interface WatchdogServer {
@@ -36,11 +41,17 @@ export interface WatchdogServer {
   watchdog: Watchdog
   server: http.Server
   url: string
+  /** `http://host:port/metrics`, when the metrics server listens. */
+  metricsUrl?: string
+  metrics: WatchdogMetrics
   lockFile: string
   /** The SIGTERM sequence: lock file removed, wait healthcheck_interval, stop accepting, drain, stop. */
   shutdown(opts?: {healthcheckIntervalMs?: number}): Promise<void>
-  /** Immediate stop (tests, SIGINT). */
-  close(): Promise<void>
+  /**
+   * Stop (tests, SIGINT, a fatal function exit). `graceMs` lets calls in flight finish their
+   * answer first (0 = cut them at once).
+   */
+  close(opts?: {graceMs?: number}): Promise<void>
 }
 
 export function terminalLogSink(prefix: boolean): LogSink {
@@ -74,10 +85,27 @@ export async function startWatchdogServer(opts: WatchdogServerOptions = {}): Pro
 
   const healthy = () => accepting && watchdog.accepting && (config.suppressLock || fs.existsSync(lockFile))
 
+  const metrics = new WatchdogMetrics()
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    // Go's server refuses an HTTP/1.1 request without Host before any handler runs.
+    if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1) {
+      req.resume()
+      res.writeHead(400, {'Content-Type': 'text/plain; charset=utf-8', Connection: 'close'})
+      res.end('400 Bad Request: missing required Host header')
+      return
+    }
     const url = req.url ?? '/'
     const q = url.indexOf('?')
     const rawPath = q === -1 ? url : url.slice(0, q)
+    const query = q === -1 ? '' : url.slice(q + 1)
+    const decodedPath = decodePath(rawPath)
+    // Go's request router answers an unclean path (`//a`, `/a/../b`) with a redirect to the clean one.
+    const clean = cleanPath(decodedPath)
+    if (clean !== decodedPath && req.method !== 'CONNECT') {
+      req.resume()
+      redirect(req, res, goEscapePath(clean) + (query ? '?' + query : ''))
+      return
+    }
     if (rawPath === '/_/health' || (rawPath === '/_/ready' && config.mode !== 'classic')) {
       req.resume()
       if (req.method !== 'GET') {
@@ -92,17 +120,21 @@ export async function startWatchdogServer(opts: WatchdogServerOptions = {}): Pro
         sendText(res, 200, 'OK', [], 'text/plain; charset=utf-8')
         return
       }
-      void watchdog.readiness(req.rawHeaders).then((status) => sendText(res, status, '', [], ''))
+      watchdog.serveReady(req, res)
       return
     }
-    const ctx: RequestContext = {path: url, decodedPath: decodePath(rawPath), query: q === -1 ? '' : url.slice(q + 1)}
+    const ctx: RequestContext = {path: url, decodedPath, query}
+    const started = metrics.begin()
     // write_timeout: from the end of the request headers to the end of the response.
     const timer = setTimeout(() => res.destroy(), config.writeTimeoutMs)
-    res.once('close', () => clearTimeout(timer))
+    res.once('close', () => {
+      clearTimeout(timer)
+      metrics.end(started, res.statusCode, req.method)
+    })
     watchdog.handle(req, res, ctx)
   }
 
-  const server = http.createServer({keepAliveTimeout: 65_000}, handler)
+  const server = http.createServer({keepAliveTimeout: 65_000, requireHostHeader: false}, handler)
   if (config.readTimeoutMs > 0) {
     server.requestTimeout = config.readTimeoutMs
     server.headersTimeout = Math.min(config.readTimeoutMs, 60_000)
@@ -128,16 +160,45 @@ export async function startWatchdogServer(opts: WatchdogServerOptions = {}): Pro
   accepting = true
   const addr = server.address() as {port: number}
   const shownHost = !opts.host || opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host
+  const warn = opts.warn ?? ((text: string) => process.stderr.write(`${goLogTimestamp()} ${text}\n`))
+  let metricsServer: http.Server | undefined
+  let metricsUrl: string | undefined
+  const metricsPort = opts.metricsPort === undefined ? config.metricsPort : opts.metricsPort
+  if (metricsPort !== null) {
+    const ms = metrics.server()
+    // Go's watchdog dies when its metrics port is taken; a second local watchdog just goes without.
+    const listening = await new Promise<boolean>((resolve) => {
+      ms.once('error', (err) => {
+        warn(`metrics server not started on port ${metricsPort}: ${err.message} (set metrics_port to another port)`)
+        resolve(false)
+      })
+      ms.listen(metricsPort, opts.host ?? '0.0.0.0', () => resolve(true))
+    })
+    if (listening) {
+      metricsServer = ms
+      metricsUrl = `http://${shownHost}:${(ms.address() as {port: number}).port}/metrics`
+    }
+  }
+  const closeMetrics = () =>
+    new Promise<void>((r) => {
+      if (!metricsServer) return r()
+      metricsServer.close(() => r())
+      metricsServer.closeAllConnections()
+    })
 
-  const close = async () => {
+  const close = async (o: {graceMs?: number} = {}) => {
     accepting = false
     fs.rmSync(lockFile, {force: true})
+    const closed = new Promise<void>((r) => server.close(() => r()))
+    if (o.graceMs) {
+      server.closeIdleConnections()
+      await watchdog.drain(o.graceMs)
+    }
+    server.closeAllConnections()
     await Promise.all([
-      new Promise<void>((r) => {
-        server.close(() => r())
-        server.closeAllConnections()
-      }),
+      closed,
       watchdog.stop(),
+      closeMetrics(),
     ])
   }
 
@@ -146,6 +207,8 @@ export async function startWatchdogServer(opts: WatchdogServerOptions = {}): Pro
     watchdog,
     server,
     url: `http://${shownHost}:${addr.port}`,
+    metricsUrl,
+    metrics,
     lockFile,
     close,
     async shutdown(o = {}) {
@@ -157,7 +220,20 @@ export async function startWatchdogServer(opts: WatchdogServerOptions = {}): Pro
       await watchdog.drain(config.writeTimeoutMs)
       server.closeAllConnections()
       await closed
-      await watchdog.stop()
+      await Promise.all([watchdog.stop(), closeMetrics()])
     },
   }
+}
+
+/** Go's http.Redirect with 301: a small HTML body for GET, the HTML type for GET and HEAD. */
+function redirect(req: IncomingMessage, res: ServerResponse, location: string): void {
+  const headers: Record<string, string> = {Location: location}
+  if (req.method === 'GET' || req.method === 'HEAD') headers['Content-Type'] = 'text/html; charset=utf-8'
+  res.writeHead(301, headers)
+  if (req.method === 'GET') res.end(`<a href="${htmlEscape(location)}">Moved Permanently</a>.\n\n`)
+  else res.end()
+}
+
+function htmlEscape(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;'})[c]!)
 }

@@ -5,7 +5,9 @@
 import fs from 'node:fs'
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import path from 'node:path'
+import {goEscapePath} from './cgi-env.js'
 import {sendText} from './respond.js'
+import {detectContentType} from './sniff.js'
 import type {RequestContext} from './types.js'
 
 const TYPES: Record<string, string> = {
@@ -19,12 +21,41 @@ const TYPES: Record<string, string> = {
   '.mp3': 'audio/mpeg', '.wav': 'audio/wav', '.csv': 'text/csv; charset=utf-8', '.map': 'application/json',
 }
 
-export function contentTypeFor(file: string): string {
-  return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
+/** The type by extension; undefined for an unknown one (Go then sniffs the content). */
+export function contentTypeFor(file: string): string | undefined {
+  return TYPES[path.extname(file).toLowerCase()]
+}
+
+/** The type by extension, else by sniffing the file's first 512 bytes as Go's file server does. */
+function fileContentType(file: string, done: (type: string) => void): void {
+  const known = contentTypeFor(file)
+  if (known) {
+    done(known)
+    return
+  }
+  fs.open(file, 'r', (err, fd) => {
+    if (err) {
+      done('application/octet-stream')
+      return
+    }
+    const buf = Buffer.alloc(512)
+    fs.read(fd, buf, 0, 512, 0, (e2, n) => {
+      fs.close(fd, () => {})
+      done(e2 ? 'application/octet-stream' : detectContentType(buf.subarray(0, n)))
+    })
+  })
 }
 
 function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'})[c]!)
+  return s.replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;'})[c]!)
+}
+
+/** A name as a relative link, escaped like a Go URL path (`./` before a colon in the first segment). */
+function goPathHref(name: string): string {
+  const out = goEscapePath(name)
+  const colon = out.indexOf(':')
+  const slash = out.indexOf('/')
+  return colon !== -1 && (slash === -1 || colon < slash) ? './' + out : out
 }
 
 export class StaticMode {
@@ -36,20 +67,19 @@ export class StaticMode {
 
   handle(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
     req.resume()
+    // Like Go's file server (of-watchdog), every method reads: POST /a.txt serves a.txt.
     const extra = ctx.responseHeaders ?? []
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendText(res, 405, 'method not allowed\n', [...extra, 'Allow', 'GET, HEAD'])
-      return
-    }
+    const notFound = () => sendText(res, 404, '404 page not found\n', [...extra, 'X-Content-Type-Options', 'nosniff'])
     const urlPath = path.posix.normalize(ctx.decodedPath.startsWith('/') ? ctx.decodedPath : '/' + ctx.decodedPath)
+    // Never outside the root, whatever the path says (kept even where the server redirects `..`).
     const file = path.join(this.root, urlPath)
-    if (file !== this.root && !file.startsWith(this.root + path.sep)) {
-      sendText(res, 404, '404 page not found\n', extra)
+    if (file !== this.root && !file.startsWith(this.root + path.sep) && file + path.sep !== this.root + path.sep) {
+      notFound()
       return
     }
-    fs.stat(file, (err, st) => {
+    fs.stat(file.length > 1 && file.endsWith(path.sep) ? file.slice(0, -1) : file, (err, st) => {
       if (err) {
-        sendText(res, 404, '404 page not found\n', extra)
+        notFound()
         return
       }
       const query = ctx.query ? '?' + ctx.query : ''
@@ -61,7 +91,7 @@ export class StaticMode {
         const index = path.join(file, 'index.html')
         fs.stat(index, (e2, ist) => {
           if (!e2 && ist.isFile()) this.sendFile(req, res, index, ist, extra)
-          else this.listing(req, res, file, extra)
+          else this.listing(req, res, file, st, extra)
         })
         return
       }
@@ -83,32 +113,40 @@ export class StaticMode {
     res.end()
   }
 
-  private listing(req: IncomingMessage, res: ServerResponse, dir: string, extra: string[]): void {
+  /** The folder listing in Go's file server format (names sorted, escaped as Go escapes them). */
+  private listing(req: IncomingMessage, res: ServerResponse, dir: string, st: fs.Stats, extra: string[]): void {
     fs.readdir(dir, {withFileTypes: true}, (err, entries) => {
       if (err) {
-        sendText(res, 500, 'error reading directory\n', extra)
+        sendText(res, 500, 'Error reading directory\n', [...extra, 'X-Content-Type-Options', 'nosniff'])
         return
       }
       const items = entries
-        .map((e) => (e.isDirectory() ? e.name + '/' : e.name))
-        .sort()
-        .map((n) => `<a href="${escapeHtml(encodeURI(n))}">${escapeHtml(n)}</a>\n`)
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .map((e) => {
+          const name = e.isDirectory() ? e.name + '/' : e.name
+          return `<a href="${goPathHref(name)}">${escapeHtml(name)}</a>\n`
+        })
         .join('')
-      const body = `<pre>\n${items}</pre>\n`
+      const body = `<!doctype html>\n<meta name="viewport" content="width=device-width">\n<pre>\n${items}</pre>\n`
+      const headers = [...extra, 'Last-Modified', st.mtime.toUTCString()]
       if (req.method === 'HEAD') {
-        res.writeHead(200, [...extra, 'Content-Type', 'text/html; charset=utf-8'])
+        res.writeHead(200, [...headers, 'Content-Type', 'text/html; charset=utf-8'])
         res.end()
         return
       }
-      sendText(res, 200, body, extra, 'text/html; charset=utf-8')
+      sendText(res, 200, body, headers, 'text/html; charset=utf-8')
     })
   }
 
   private sendFile(req: IncomingMessage, res: ServerResponse, file: string, st: fs.Stats, extra: string[]): void {
+    fileContentType(file, (type) => this.sendTyped(req, res, file, st, extra, type))
+  }
+
+  private sendTyped(req: IncomingMessage, res: ServerResponse, file: string, st: fs.Stats, extra: string[], type: string): void {
     const size = st.size
     const headers = [
       ...extra,
-      'Content-Type', contentTypeFor(file),
+      'Content-Type', type,
       'Last-Modified', st.mtime.toUTCString(),
       'Accept-Ranges', 'bytes',
     ]
@@ -135,7 +173,7 @@ export class StaticMode {
           if (m[2] !== '') end = Math.min(size - 1, Number(m[2]))
         }
         if (start >= size || start > end) {
-          res.writeHead(416, [...extra, 'Content-Range', `bytes */${size}`, 'Content-Type', 'text/plain; charset=utf-8'])
+          res.writeHead(416, [...extra, 'Content-Range', `bytes */${size}`, 'Content-Type', 'text/plain; charset=utf-8', 'X-Content-Type-Options', 'nosniff'])
           res.end('invalid range: failed to overlap\n')
           return
         }

@@ -4,7 +4,8 @@
  * (`faas watchdog`) and the embedded gateway (one instance per function replica) both drive it.
  */
 import type {IncomingMessage, ServerResponse} from 'node:http'
-import type {Duplex} from 'node:stream'
+import {type Duplex, Readable} from 'node:stream'
+import {decodePath} from './cgi-env.js'
 import {DIRECT_LAUNCHER, type Launcher} from '../sandbox/launch.js'
 import type {WatchdogConfig} from './config.js'
 import {ForkMode} from './fork-modes.js'
@@ -89,7 +90,7 @@ export class Watchdog {
       sendText(
         res,
         429,
-        `Concurrent request limit exceeded. Max concurrent requests: ${max}`,
+        `Concurrent request limit exceeded. Max concurrent requests: ${max}\n`,
         [...(ctx.responseHeaders ?? []), 'X-OpenFaaS-Internal', 'faas-middleware'],
         'text/plain',
       )
@@ -139,6 +140,29 @@ export class Watchdog {
     return 200
   }
 
+  /**
+   * `/_/ready` as of-watchdog answers it once the health check passed: 429 while full; with
+   * `ready_path`, whatever the function answers to a GET on that path (status, headers and body,
+   * outside the in-flight count); else an empty 200.
+   */
+  serveReady(req: IncomingMessage, res: ServerResponse): void {
+    req.resume()
+    if (this.config.maxInflight > 0 && this.inflight >= this.config.maxInflight) {
+      sendText(res, 429, '', [], '')
+      return
+    }
+    const readyPath = this.config.readyPath
+    if (!readyPath) {
+      sendText(res, 200, '', [], '')
+      return
+    }
+    const probe = probeRequest(req, readyPath)
+    const ctx: RequestContext = {path: readyPath, decodedPath: decodePath(readyPath), query: ''}
+    if (this.http) this.http.handle(probe, res, ctx)
+    else if (this.fork) this.fork.handle(probe, res, ctx)
+    else this.static!.handle(probe, res, ctx)
+  }
+
   /** Waits until no request is in flight, or `timeoutMs` passed. */
   drain(timeoutMs: number): Promise<void> {
     if (this.inflight === 0) return Promise.resolve()
@@ -158,6 +182,25 @@ export class Watchdog {
     await this.http?.stop(graceMs)
     this.launcher.close()
   }
+}
+
+/** A body-less GET for `path` carrying the headers of `req` (the ready_path probe). */
+function probeRequest(req: IncomingMessage, path: string): IncomingMessage {
+  const probe = new Readable({
+    read() {
+      this.push(null)
+    },
+  })
+  const headers = {...req.headers}
+  delete headers['content-length']
+  delete headers['transfer-encoding']
+  const rawHeaders: string[] = []
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const lower = req.rawHeaders[i].toLowerCase()
+    if (lower !== 'content-length' && lower !== 'transfer-encoding') rawHeaders.push(req.rawHeaders[i], req.rawHeaders[i + 1])
+  }
+  Object.assign(probe, {method: 'GET', url: path, headers, rawHeaders, httpVersion: req.httpVersion, socket: req.socket})
+  return probe as unknown as IncomingMessage
 }
 
 function tooLarge(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, limit: number): void {
