@@ -23,7 +23,8 @@ import {benchEnv, binPath, median, repoRoot, type Figure} from './util.js'
 
 const fakeEngineDir = path.join(repoRoot, 'test', 'helpers', 'fake-engine')
 
-function writeProject(functions: number, filesPerFunction: number, lang: string, base = os.tmpdir()): string {
+/** A project of `functions` handlers × `filesPerFunction` files on a small template (also bench/cpu.ts). */
+export function writeProject(functions: number, filesPerFunction: number, lang: string, base = os.tmpdir()): string {
   const root = mkdtempSync(path.join(base, 'faas-bench-build-'))
   const tpl = path.join(root, 'template', 'bench-node')
   mkdirSync(path.join(tpl, 'function'), {recursive: true})
@@ -41,7 +42,12 @@ function writeProject(functions: number, filesPerFunction: number, lang: string,
       const rel = f < filesPerFunction / 2 ? `file-${f}.js` : path.join('lib', `file-${f}.js`)
       writeFileSync(path.join(dir, rel), `// ${name} ${f}\n${body}\n`)
     }
-    if (lang === 'dockerfile') writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n')
+    if (lang === 'dockerfile') {
+      writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n')
+      // faas-cli looks for template/<lang> even for dockerfile (it would try to pull it)
+      mkdirSync(path.join(root, 'template', 'dockerfile'), {recursive: true})
+      writeFileSync(path.join(root, 'template', 'dockerfile', 'template.yml'), 'language: dockerfile\n')
+    }
     stack.push(`  ${name}:`, `    lang: ${lang}`, `    handler: ./handlers/${name}`, `    image: registry.local/bench/${name}:latest`)
   }
   writeFileSync(path.join(root, 'stack.yaml'), stack.join('\n') + '\n')

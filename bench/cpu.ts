@@ -12,7 +12,7 @@
  *   node dist/bench/cpu.js [list|invoke|shrinkwrap|parallel]…
  */
 import {spawn} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import os from 'node:os'
@@ -20,6 +20,7 @@ import path from 'node:path'
 import {pathToFileURL} from 'node:url'
 
 import {type Figure, benchEnv, binPath, median, repoRoot} from './util.js'
+import {writeProject} from './build.js'
 
 const refCli = process.env.FAAS_REF_CLI ?? '/opt/ref/faas-cli'
 const fakeEngineDir = path.join(repoRoot, 'test', 'helpers', 'fake-engine')
@@ -204,36 +205,6 @@ export async function benchInvokeCpu(rounds = 7): Promise<Figure[]> {
   }
 }
 
-/** A project of `functions` handlers × `files` files on a small template, like bench/build.ts. */
-function writeProject(functions: number, files: number, lang: string): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'faas-bench-cpu-build-'))
-  const tpl = path.join(root, 'template', 'bench-node')
-  mkdirSync(path.join(tpl, 'function'), {recursive: true})
-  writeFileSync(path.join(tpl, 'template.yml'), 'language: bench-node\nfprocess: node index.js\n')
-  writeFileSync(path.join(tpl, 'Dockerfile'), 'FROM scratch\nCOPY . /home/app\n')
-  writeFileSync(path.join(tpl, 'index.js'), 'require("./function/handler.js")\n')
-  writeFileSync(path.join(tpl, 'function', 'handler.js'), 'module.exports = () => "sample"\n')
-  const stack = ['version: 1.0', 'provider:', '  name: openfaas', 'functions:']
-  const body = 'x'.repeat(2048)
-  for (let i = 0; i < functions; i++) {
-    const name = `fn-${String(i).padStart(3, '0')}`
-    const dir = path.join(root, 'handlers', name)
-    mkdirSync(path.join(dir, 'lib'), {recursive: true})
-    for (let f = 0; f < files; f++) {
-      const rel = f < files / 2 ? `file-${f}.js` : path.join('lib', `file-${f}.js`)
-      writeFileSync(path.join(dir, rel), `// ${name} ${f}\n${body}\n`)
-    }
-    if (lang === 'dockerfile') {
-      writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n')
-      // faas-cli looks for template/<lang> even for dockerfile (it would try to pull it)
-      mkdirSync(path.join(root, 'template', 'dockerfile'), {recursive: true})
-      writeFileSync(path.join(root, 'template', 'dockerfile', 'template.yml'), 'language: dockerfile\n')
-    }
-    stack.push(`  ${name}:`, `    lang: ${lang}`, `    handler: ./handlers/${name}`, `    image: registry.local/bench/${name}:latest`)
-  }
-  writeFileSync(path.join(root, 'stack.yml'), stack.join('\n') + '\n')
-  return root
-}
 
 function buildEnv(root: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return homeEnv(root, {PATH: `${fakeEngineDir}${path.delimiter}${process.env.PATH}`, ...extra})
@@ -244,7 +215,7 @@ export async function benchShrinkwrapCpu(rounds = 7): Promise<Figure[]> {
   const one = writeProject(1, 20, 'bench-node')
   const run = (side: Side, root: string) => () => {
     rmSync(path.join(root, 'build'), {recursive: true, force: true})
-    const [cmd, args] = command(side, ['build', '--shrinkwrap', '-f', 'stack.yml'])
+    const [cmd, args] = command(side, ['build', '--shrinkwrap', '-f', 'stack.yaml'])
     return runProcess(cmd, args, {cwd: root, env: buildEnv(root)})
   }
   try {
@@ -268,7 +239,7 @@ export async function benchParallelCpu(rounds = 3): Promise<Figure[]> {
   const root = writeProject(40, 2, 'dockerfile')
   const env = buildEnv(root, {FAKE_ENGINE_SLEEP: '0.25'})
   const run = (side: Side) => () => {
-    const [cmd, args] = command(side, ['build', '--parallel', '8', '-f', 'stack.yml', ...(side === 'faas' ? ['--force'] : [])])
+    const [cmd, args] = command(side, ['build', '--parallel', '8', '-f', 'stack.yaml', ...(side === 'faas' ? ['--force'] : [])])
     return runProcess(cmd, args, {cwd: root, env})
   }
   try {

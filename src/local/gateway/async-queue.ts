@@ -19,18 +19,11 @@ import {DEFAULT_NAMESPACE} from './function-runtime.js'
 import {notFound, readLimited} from './http.js'
 import type {GatewayLimits} from './limits.js'
 import {parseFunctionRef} from './names.js'
-import type {AsyncStore} from './async-store.js'
+import type {AsyncStore, StoredAsyncCall} from './async-store.js'
 
-interface AsyncJob {
-  ref: string
+interface AsyncJob extends StoredAsyncCall {
   name: string
   namespace: string
-  sub: string
-  query: string
-  headers: string[]
-  body: Buffer
-  callbackUrl?: string
-  callId: string
   /** Its file in the store. */
   file?: string
 }

@@ -5,18 +5,8 @@ export function needsCleaning(p: string): boolean {
   return p.includes('//') || p.includes('/./') || p.includes('/../') || p.endsWith('/.') || p.endsWith('/..')
 }
 
-/** Go's path.Clean, keeping a trailing slash. */
-export function cleanPath(p: string): string {
-  const parts: string[] = []
-  for (const seg of p.split('/')) {
-    if (seg === '' || seg === '.') continue
-    if (seg === '..') parts.pop()
-    else parts.push(seg)
-  }
-  let out = '/' + parts.join('/')
-  if (p.endsWith('/') && out !== '/') out += '/'
-  return out
-}
+/** Go's path.Clean, keeping a trailing slash: the watchdog's rule, one implementation for both. */
+export {cleanPath} from '../watchdog/cgi-env.js'
 
 const PATH_SAFE = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/g
 
