@@ -131,19 +131,37 @@ function __lazyModule(load) {
 }`
 
 /**
- * got imports http2-wrapper (and with it node:http2) at its top, for requests that ask for
- * HTTP/2; faas never does. In the bundle, the wrapper loads on first use instead.
+ * got imports, at its top, packages that only some requests use: http2-wrapper (HTTP/2, which
+ * faas never asks for), cacheable-request with keyv and http-cache-semantics (the `cache`
+ * option), cacheable-lookup (`dnsCache`), form-data-encoder (a FormData body) and
+ * decompress-response (a compressed answer). In the bundle, got gets a stand-in for each: the
+ * package itself is a file of its own (dist/bundle/lazy/NAME.cjs), read the first time a request
+ * uses it; a start that makes no such request (or fails before it) neither parses nor runs them.
  */
-const lazyHttp2Wrapper = {
-  name: 'lazy-http2-wrapper',
+const GOT_LAZY = {
+  'http2-wrapper': `export default {get globalAgent() { return load().globalAgent }, get auto() { return load().auto }}`,
+  // a class: \`new CacheableRequest(…)\` only for a request with \`cache\`; a CacheError can exist
+  // only once the package is loaded, so instanceof is false before that without loading it
+  'cacheable-request': `export default new Proxy(function CacheableRequest() {}, {construct: (_, args) => Reflect.construct(load().default, args), get: (_, k) => load().default[k]})
+export class CacheError extends Error { static [Symbol.hasInstance](x) { return real !== undefined && x instanceof real.CacheError } }`,
+  'cacheable-lookup': `export default new Proxy(function CacheableLookup() {}, {construct: (_, args) => Reflect.construct(load().default, args), get: (_, k) => load().default[k]})`,
+  // FormData is an object (or a function-like class instance): anything else is not, unloaded
+  'form-data-encoder': `export const isFormData = (value) => Boolean(value) && (typeof value === 'object' || typeof value === 'function') && load().isFormData(value)
+export const FormDataEncoder = new Proxy(function FormDataEncoder() {}, {construct: (_, args) => Reflect.construct(load().FormDataEncoder, args), get: (_, k) => load().FormDataEncoder[k]})`,
+  // an answer without Content-Encoding is returned as it is (what the package does with it)
+  'decompress-response': `export default (response) => (response.headers['content-encoding'] ? load().default(response) : response)`,
+}
+const lazyGotPackages = {
+  name: 'lazy-got-packages',
   setup(build) {
-    build.onResolve({filter: /^http2-wrapper$/}, (args) => (args.importer.includes(`${path.sep}got${path.sep}`) ? {path: 'http2-wrapper', namespace: 'lazy-http2-wrapper'} : undefined))
-    build.onLoad({filter: /.*/, namespace: 'lazy-http2-wrapper'}, () => ({
+    const names = Object.keys(GOT_LAZY).map((n) => n.replace(/[-/]/g, '\\$&')).join('|')
+    build.onResolve({filter: new RegExp(`^(${names})$`)}, (args) => (args.importer.includes(`${path.sep}got${path.sep}`) ? {path: args.path, namespace: 'lazy-got'} : undefined))
+    build.onLoad({filter: /.*/, namespace: 'lazy-got'}, (args) => ({
       resolveDir: root,
       loader: 'js',
       contents: `let real
-const load = () => (real ??= require('http2-wrapper'))
-export default {get globalAgent() { return load().globalAgent }, get auto() { return load().auto }}`,
+const load = () => (real ??= require(globalThis.__faasBundleDir + '/lazy/${args.path}.cjs'))
+${GOT_LAZY[args.path]}`,
     }))
   },
 }
@@ -190,9 +208,9 @@ const bundled = await esbuild.build({
   splitting: true,
   outdir: 'dist/bundle',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [virtualEntries, lazyOclifRequires, lazyHttp2Wrapper],
+  plugins: [virtualEntries, lazyOclifRequires, lazyGotPackages],
 })
-await Promise.all(SEPARATE_PACKAGES.map((name) => esbuild.build({
+await Promise.all([...SEPARATE_PACKAGES, ...Object.keys(GOT_LAZY)].map((name) => esbuild.build({
   stdin: {contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: root, sourcefile: `${name}.cjs`},
   bundle: true,
   format: 'cjs',
