@@ -96,6 +96,14 @@ const lazyOclifRequires = {
       // (~15 ms, more than the rest of oclif's configuration); the ids are ASCII, and the build
       // checks below that code-point order is the same order for every id of the manifest
       src = src.replace('.sort((a, b) => a.id.localeCompare(b.id))', '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))')
+      // help renders every summary, description and example through ejs (compiling a function
+      // for each string, ~15 ms for the root help); a string without an ejs delimiter renders
+      // as itself, so only strings with `<%`/`%>` go through ejs (and ejs loads only then)
+      if (/[\\/]help[\\/]util\.js$/.test(args.path)) {
+        const before = src
+        src = src.replace('return ejs_1.default.render(t, context);', "return typeof t === 'string' && !t.includes('<%') && !t.includes('%>') ? t : ejs_1.default.render(t, context);")
+        if (src === before) throw new Error('lazy-oclif-requires: help/util.js render() not found')
+      }
       if (count) src = `${LAZY_MODULE}\n${src}`
       return {contents: src, loader: 'js'}
     })
@@ -166,6 +174,27 @@ ${GOT_LAZY[args.path]}`,
   },
 }
 
+/**
+ * @sindresorhus/is (got's type checks) builds two Intl.ListFormat objects at its top, for the
+ * text of a failed assertion: the first one initialises ICU's list patterns (~10 ms). In the
+ * bundle each is made on its first use (the same objects, the same text).
+ */
+const lazyListFormat = {
+  name: 'lazy-list-format',
+  setup(build) {
+    build.onLoad({filter: /[\\/]node_modules[\\/]@sindresorhus[\\/]is[\\/].*\.js$/}, async (args) => {
+      let src = await fs.promises.readFile(args.path, 'utf8')
+      let count = 0
+      src = src.replace(/^const (\w+) = (new Intl\.ListFormat\([^;]*\));$/gm, (_, name, make) => {
+        count++
+        return `let ${name}Made;\nconst ${name} = {format: (list) => (${name}Made ??= ${make}).format(list)};`
+      })
+      if (args.path.endsWith(`${path.sep}distribution${path.sep}index.js`) && count !== 2) throw new Error(`lazy-list-format: expected 2 Intl.ListFormat in ${args.path}, found ${count}`)
+      return {contents: src, loader: 'js'}
+    })
+  },
+}
+
 const esbuild = await import('esbuild')
 const bundleOptions = {
   bundle: true,
@@ -208,7 +237,7 @@ const bundled = await esbuild.build({
   splitting: true,
   outdir: 'dist/bundle',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [virtualEntries, lazyOclifRequires, lazyGotPackages],
+  plugins: [virtualEntries, lazyOclifRequires, lazyGotPackages, lazyListFormat],
 })
 await Promise.all([...SEPARATE_PACKAGES, ...Object.keys(GOT_LAZY)].map((name) => esbuild.build({
   stdin: {contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: root, sourcefile: `${name}.cjs`},
