@@ -159,9 +159,20 @@ export const FormDataEncoder = new Proxy(function FormDataEncoder() {}, {constru
   // an answer without Content-Encoding is returned as it is (what the package does with it)
   'decompress-response': `export default (response) => (response.headers['content-encoding'] ? load().default(response) : response)`,
 }
+/**
+ * got's options module imports node:https and node:tls at its top (https.request for an https
+ * URL, tls.checkServerIdentity as the default check): a request to an http:// gateway uses
+ * neither, and loading them costs more than the request. In the bundle, both load on first use.
+ */
+const GOT_LAZY_BUILTINS = {
+  'node:https': `export default new Proxy({}, {get: (_, k) => require('node:https')[k], has: (_, k) => k in require('node:https')})`,
+  'node:tls': `export const checkServerIdentity = (hostname, cert) => require('node:tls').checkServerIdentity(hostname, cert)`,
+}
 const lazyGotPackages = {
   name: 'lazy-got-packages',
   setup(build) {
+    build.onResolve({filter: /^node:(https|tls)$/}, (args) => (/[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/.test(args.importer) ? {path: args.path, namespace: 'lazy-got-builtin'} : undefined))
+    build.onLoad({filter: /.*/, namespace: 'lazy-got-builtin'}, (args) => ({resolveDir: root, loader: 'js', contents: GOT_LAZY_BUILTINS[args.path]}))
     const names = Object.keys(GOT_LAZY).map((n) => n.replace(/[-/]/g, '\\$&')).join('|')
     build.onResolve({filter: new RegExp(`^(${names})$`)}, (args) => (args.importer.includes(`${path.sep}got${path.sep}`) ? {path: args.path, namespace: 'lazy-got'} : undefined))
     build.onLoad({filter: /.*/, namespace: 'lazy-got'}, (args) => ({
