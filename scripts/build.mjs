@@ -206,6 +206,28 @@ const lazyListFormat = {
   },
 }
 
+/**
+ * An ES module that imports a Node built-in gets it through Node's ESM facade, which reads every
+ * export of the built-in once: that runs its lazy getters (fs.promises, process.report, crypto's
+ * webcrypto, …) and loads the modules behind them (~20 of them, most of a failing request's
+ * built-in work). In the bundle, an `import` of a built-in is a `require` instead: the same object
+ * (the default export is module.exports; named imports read its properties where they are used),
+ * without the facade.
+ */
+const builtinNames = new Set((await import('node:module')).builtinModules)
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(build) {
+    build.onResolve({filter: /^(node:)?[a-z_/0-9]+$/}, (args) => {
+      if (args.kind !== 'import-statement' && args.kind !== 'dynamic-import') return undefined
+      const name = args.path.replace(/^node:/, '')
+      if (!builtinNames.has(name) || name.startsWith('_')) return undefined
+      return {path: `node:${name}`, namespace: 'builtin-by-require'}
+    })
+    build.onLoad({filter: /.*/, namespace: 'builtin-by-require'}, (args) => ({loader: 'js', resolveDir: root, contents: `module.exports = require(${JSON.stringify(args.path)})`}))
+  },
+}
+
 const esbuild = await import('esbuild')
 const bundleOptions = {
   bundle: true,
@@ -248,7 +270,7 @@ const bundled = await esbuild.build({
   splitting: true,
   outdir: 'dist/bundle',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [virtualEntries, lazyOclifRequires, lazyGotPackages, lazyListFormat],
+  plugins: [virtualEntries, lazyOclifRequires, lazyGotPackages, lazyListFormat, builtinsByRequire],
 })
 await Promise.all([...SEPARATE_PACKAGES, ...Object.keys(GOT_LAZY)].map((name) => esbuild.build({
   stdin: {contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: root, sourcefile: `${name}.cjs`},
