@@ -76,7 +76,8 @@ const lazyOclifRequires = {
         const name = JSON.parse(spec)
         // the debug package reads DEBUG, picks colours and probes the terminal when it loads;
         // oclif's loggers print only when DEBUG names them, so without DEBUG they are no-ops
-        const load = SEPARATE_PACKAGES.includes(name) ? `__faasSeparate(${spec})` : name === 'debug' ? `(process.env.DEBUG ? require(${spec}) : __faasNoDebug)` : `require(${spec})`
+        const plain = SEPARATE_PACKAGES.includes(name) ? `__faasSeparate(${spec})` : `require(${spec})`
+        const load = name === 'debug' ? `(process.env.DEBUG ? ${plain} : __faasNoDebug)` : plain
         return `__lazyModule(() => ${wrap ? `${wrap}${load})` : load})`
       }
       // `const x_1 = require("./x");`, `var x_1 = …`, with tsc's __importDefault/__importStar
@@ -114,7 +115,7 @@ const lazyOclifRequires = {
  * by glob or pattern, user plugin configs, spinners): not in the chunks at all, so no start pays
  * for parsing them; each is a file of its own (dist/bundle/lazy/NAME.cjs), read if ever used.
  */
-const SEPARATE_PACKAGES = ['lilconfig', 'minimatch', 'tinyglobby', 'cli-spinners']
+const SEPARATE_PACKAGES = ['lilconfig', 'minimatch', 'tinyglobby', 'cli-spinners', 'debug', 'ejs', 'wrap-ansi', 'string-width', 'widest-line']
 
 // A stand-in for a module's exports that evaluates the module on first use (tsc's output only
 // reads members of these bindings: `(0, x_1.fn)(…)`, `x_1.default`, `new x_1.C()`). A separate
@@ -219,7 +220,8 @@ const builtinsByRequire = {
   name: 'builtins-by-require',
   setup(build) {
     build.onResolve({filter: /^(node:)?[a-z_/0-9]+$/}, (args) => {
-      if (args.kind !== 'import-statement' && args.kind !== 'dynamic-import') return undefined
+      // (a dynamic import keeps Node's namespace: a require's would have only `default`)
+      if (args.kind !== 'import-statement') return undefined
       const name = args.path.replace(/^node:/, '')
       if (!builtinNames.has(name) || name.startsWith('_')) return undefined
       return {path: `node:${name}`, namespace: 'builtin-by-require'}
@@ -273,7 +275,8 @@ const bundled = await esbuild.build({
   plugins: [virtualEntries, lazyOclifRequires, lazyGotPackages, lazyListFormat, builtinsByRequire],
 })
 await Promise.all([...SEPARATE_PACKAGES, ...Object.keys(GOT_LAZY)].map((name) => esbuild.build({
-  stdin: {contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: root, sourcefile: `${name}.cjs`},
+  // resolved from the package that requires it (oclif has its own wrap-ansi, for one)
+  stdin: {contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: path.join(root, 'node_modules', SEPARATE_PACKAGES.includes(name) ? '@oclif/core' : 'got'), sourcefile: `${name}.cjs`},
   bundle: true,
   format: 'cjs',
   platform: 'node',
