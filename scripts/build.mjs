@@ -308,6 +308,27 @@ await esbuild.build({
 process.env.OCLIF_SKIP_NEW_VERSION_CHECK = 'true'
 run(process.execPath, ['node_modules/oclif/bin/run.js', 'manifest'])
 
+// The manifest leaves out the defaults of boolean flags; help shows `[default: true]` as faas-cli
+// does (src/ui/help.ts), and would otherwise import the command (and oclif's parser with it) to
+// learn them. Each command's entry gets its booleans' defaults, marked as complete.
+{
+  const {pathToFileURL} = await import('node:url')
+  const manifestFile = 'oclif.manifest.json'
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'))
+  const {COMMANDS} = await import(pathToFileURL(path.join(root, 'dist/bundle/commands.js')).href)
+  for (const [id, entry] of Object.entries(manifest.commands)) {
+    const cls = COMMANDS[id]
+    if (!cls) continue
+    const defined = {...cls.baseFlags, ...cls.flags}
+    for (const [name, flag] of Object.entries(entry.flags ?? {})) {
+      const value = defined[name]?.default
+      if (flag.type === 'boolean' && typeof value === 'boolean') flag.default = value
+    }
+    entry.booleanDefaults = true
+  }
+  fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2))
+}
+
 {
   const ids = [...Object.keys(JSON.parse(fs.readFileSync('oclif.manifest.json', 'utf8')).commands), helpCommand.id]
   const byLocale = [...ids].sort((a, b) => a.localeCompare(b)).join(' ')

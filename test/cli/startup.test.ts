@@ -75,13 +75,14 @@ describe('one start-up path: a command loads what it needs', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()))
   })
 
-  it('`logout --help` loads help and logout, not other commands, the command table or plugin code', () => {
+  it('`logout --help` loads help, not the command modules, the command table or plugin code', () => {
     const r = loaded(['logout', '--help'])
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /Remove the saved credentials of a gateway/)
     assert.ok(r.files.has('dist/bundle/faas.js'))
     assert.ok(r.files.has('dist/bundle/help.js'), 'help is loaded when help is shown')
-    assert.ok(r.files.has(chunkOf('src/commands/logout.ts')), 'the command, for its flag defaults')
+    // the manifest holds the boolean flags' defaults that help shows (scripts/build.mjs)
+    assert.ok(!r.files.has(chunkOf('src/commands/logout.ts')), 'not even the command itself')
     for (const other of ['src/commands/build.ts', 'src/commands/list.ts', 'src/commands/secret/create.ts']) {
       assert.ok(!r.files.has(chunkOf(other)), `${other} is not loaded`)
     }
