@@ -169,10 +169,11 @@ const GOT_LAZY_BUILTINS = {
   'node:https': `export default new Proxy({}, {get: (_, k) => require('node:https')[k], has: (_, k) => k in require('node:https')})`,
   'node:tls': `export const checkServerIdentity = (hostname, cert) => require('node:tls').checkServerIdentity(hostname, cert)`,
 }
+const GOT_OPTIONS = /[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/
 const lazyGotPackages = {
   name: 'lazy-got-packages',
   setup(build) {
-    build.onResolve({filter: /^node:(https|tls)$/}, (args) => (/[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/.test(args.importer) ? {path: args.path, namespace: 'lazy-got-builtin'} : undefined))
+    build.onResolve({filter: /^node:(https|tls)$/}, (args) => (GOT_OPTIONS.test(args.importer) ? {path: args.path, namespace: 'lazy-got-builtin'} : undefined))
     build.onLoad({filter: /.*/, namespace: 'lazy-got-builtin'}, (args) => ({resolveDir: root, loader: 'js', contents: GOT_LAZY_BUILTINS[args.path]}))
     const names = Object.keys(GOT_LAZY).map((n) => n.replace(/[-/]/g, '\\$&')).join('|')
     build.onResolve({filter: new RegExp(`^(${names})$`)}, (args) => (args.importer.includes(`${path.sep}got${path.sep}`) ? {path: args.path, namespace: 'lazy-got'} : undefined))
@@ -211,22 +212,47 @@ const lazyListFormat = {
  * An ES module that imports a Node built-in gets it through Node's ESM facade, which reads every
  * export of the built-in once: that runs its lazy getters (fs.promises, process.report, crypto's
  * webcrypto, …) and loads the modules behind them (~20 of them, most of a failing request's
- * built-in work). In the bundle, an `import` of a built-in is a `require` instead: the same object
- * (the default export is module.exports; named imports read its properties where they are used),
- * without the facade.
+ * built-in work). In the bundle, faas's own modules and got (the start-up path) take built-ins
+ * with `require` instead: `import fs, {x, y as z} from 'node:fs'` becomes
+ * `const fs = require('node:fs'); const {x, y: z} = fs` (a built-in's default export is its
+ * module.exports, the named ones its properties), without the facade. Dynamic imports stay.
  */
 const builtinNames = new Set((await import('node:module')).builtinModules)
+// the built-ins that got gets lazily (GOT_LAZY_BUILTINS) stay imports: those resolve to the stand-ins
+const keepImport = (file, spec) => spec in GOT_LAZY_BUILTINS && GOT_OPTIONS.test(file)
+function builtinImportsAsRequires(src, file) {
+  let n = 0
+  return src.replace(/^import\s+([^'";]*?)\s+from\s+['"]([\w:/]+)['"];?[ \t]*$/gm, (whole, clause, spec) => {
+    const name = spec.replace(/^node:/, '')
+    if (!builtinNames.has(name) || name.startsWith('_') || /^type\s/.test(clause) || keepImport(file, `node:${name}`)) return whole
+    const m = /^(?:([\w$]+)\s*,?\s*)?(?:\*\s+as\s+([\w$]+)|\{([^}]*)\})?$/.exec(clause.trim())
+    if (!m) throw new Error(`build: cannot read the import of ${spec} in ${file}: ${whole}`)
+    const [, def, ns, named] = m
+    const mod = `__faasBuiltin${n++}`
+    const out = [`const ${mod} = require(${JSON.stringify(`node:${name}`)})`]
+    if (def) out.push(`const ${def} = ${mod}`)
+    if (ns) out.push(`const ${ns} = ${mod}`)
+    if (named !== undefined) {
+      const parts = []
+      for (const raw of named.split(',').map((x) => x.trim()).filter(Boolean)) {
+        if (/^type\s/.test(raw)) continue
+        const [from, to] = raw.split(/\s+as\s+/)
+        if (from === 'default') out.push(`const ${to} = ${mod}`)
+        else parts.push(to ? `${from}: ${to}` : from)
+      }
+      if (parts.length) out.push(`const {${parts.join(', ')}} = ${mod}`)
+    }
+    return out.join('; ')
+  })
+}
 const builtinsByRequire = {
   name: 'builtins-by-require',
   setup(build) {
-    build.onResolve({filter: /^(node:)?[a-z_/0-9]+$/}, (args) => {
-      // (a dynamic import keeps Node's namespace: a require's would have only `default`)
-      if (args.kind !== 'import-statement') return undefined
-      const name = args.path.replace(/^node:/, '')
-      if (!builtinNames.has(name) || name.startsWith('_')) return undefined
-      return {path: `node:${name}`, namespace: 'builtin-by-require'}
+    build.onLoad({filter: /[\\/](src[\\/].*\.ts|node_modules[\\/]got[\\/]dist[\\/]source[\\/].*\.js)$/}, async (args) => {
+      if (args.path.endsWith('.d.ts')) return undefined
+      const src = await fs.promises.readFile(args.path, 'utf8')
+      return {contents: builtinImportsAsRequires(src, args.path), loader: args.path.endsWith('.ts') ? 'ts' : 'js'}
     })
-    build.onLoad({filter: /.*/, namespace: 'builtin-by-require'}, (args) => ({loader: 'js', resolveDir: root, contents: `module.exports = require(${JSON.stringify(args.path)})`}))
   },
 }
 
