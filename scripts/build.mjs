@@ -245,12 +245,40 @@ function builtinImportsAsRequires(src, file) {
     return out.join('; ')
   })
 }
+/**
+ * got gives every request an id (crypto.randomUUID) for the messages of its diagnostics channels,
+ * and loading node:crypto costs more than a failing request (~20 modules). In the bundle the id is
+ * made when it is read while one of got's channels has a subscriber (a message is seen only then),
+ * once per request as before; with no subscriber nothing reads it and crypto is not loaded.
+ */
+function lazyGotRequestId(src, file) {
+  const swap = (from, to) => {
+    if (!src.includes(from)) throw new Error(`build: got changed, ${from} not found in ${file}`)
+    src = src.replace(from, to)
+  }
+  if (/[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]diagnostics-channel\.js$/.test(file)) {
+    swap("import { randomUUID } from 'node:crypto';", "const randomUUID = () => require('node:crypto').randomUUID();")
+    src += '\nexport function anyGotChannelSubscribed() {\n    return Object.values(channels).some((channel) => channel.hasSubscribers);\n}\n'
+  } else if (/[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]index\.js$/.test(file)) {
+    swap('import { generateRequestId, ', 'import { anyGotChannelSubscribed, generateRequestId, ')
+    swap('    _requestId = generateRequestId();\n', `    _faasRequestId;
+    get _requestId() {
+        return this._faasRequestId ?? (anyGotChannelSubscribed() ? (this._faasRequestId = generateRequestId()) : undefined);
+    }
+    set _requestId(value) {
+        this._faasRequestId = value;
+    }
+`)
+  }
+  return src
+}
+
 const builtinsByRequire = {
   name: 'builtins-by-require',
   setup(build) {
     build.onLoad({filter: /[\\/](src[\\/].*\.ts|node_modules[\\/]got[\\/]dist[\\/]source[\\/].*\.js)$/}, async (args) => {
       if (args.path.endsWith('.d.ts')) return undefined
-      const src = await fs.promises.readFile(args.path, 'utf8')
+      const src = lazyGotRequestId(await fs.promises.readFile(args.path, 'utf8'), args.path)
       return {contents: builtinImportsAsRequires(src, args.path), loader: args.path.endsWith('.ts') ? 'ts' : 'js'}
     })
   },

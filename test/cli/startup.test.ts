@@ -106,6 +106,26 @@ describe('one start-up path: a command loads what it needs', () => {
     }
     // imports of built-ins are requires in the bundle: no ESM facade reads fs.promises, process.report or crypto.webcrypto
     for (const b of ['internal/process/report', 'internal/crypto/webcrypto']) assert.ok(!r.builtins.has(b), `${b} is not loaded`)
+    assert.ok(!r.builtins.has('crypto'), 'got makes its request id (crypto.randomUUID) only for a diagnostics subscriber')
+  })
+
+  it('got still gives a subscriber of its diagnostics channels one request id per request', () => {
+    const out = path.join(hookDir, `channels-${Math.random().toString(36).slice(2)}.txt`)
+    const subscriber = path.join(hookDir, 'subscribe.mjs')
+    writeFileSync(subscriber, [
+      "import dc from 'node:diagnostics_channel'",
+      "import {appendFileSync} from 'node:fs'",
+      "for (const name of ['got:request:create', 'got:request:error']) dc.subscribe(name, (m) => appendFileSync(process.env.FAAS_TEST_CHANNELS, `${name} ${m.requestId}\\n`))",
+      '',
+    ].join('\n'))
+    writeFileSync(out, '')
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(subscriber).href, binPath, 'list', '--gateway', dead], {cwd: tempDir(), env: cleanEnv({FAAS_TEST_CHANNELS: out}), encoding: 'utf8'})
+    assert.equal(r.status, 1, r.stderr)
+    const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean)
+    const ids = new Set(lines.map((l) => l.split(' ')[1]))
+    assert.ok(lines.some((l) => l.startsWith('got:request:create ')) && lines.some((l) => l.startsWith('got:request:error ')), lines.join('\n'))
+    assert.equal(ids.size, 1, `one id for the request: ${lines.join(', ')}`)
+    assert.match([...ids][0], /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
   })
 
   it('got\'s packages kept out of the chunks work from dist/bundle/lazy: a gzip answer is decompressed', async () => {
