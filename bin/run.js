@@ -7,22 +7,26 @@ import module from 'node:module'
 // less CPU per start on Node 24; Node 20 has no such cache and skips this)
 module.enableCompileCache?.()
 
+// built-ins through require: an ESM import of one builds its facade, which reads every export
+// (fs's reads fs.promises and so loads node's fs/promises)
+const builtin = (name) => module.createRequire(import.meta.url)(name)
+
 const args = process.argv.slice(2)
 
 if ((args.length === 1 && args[0] === '--version') || (args.length === 2 && args[0] === 'version' && args[1] === '--short-version')) {
   // Fast path: these two print exactly what the full CLI prints, without loading oclif at all
   // (scripts and prompts call them often). It stays: the general path, though lean, costs ~2.7x
   // `node -e 0` in CPU for --version, this one ~1.2x (bench/compare.ts, start-up).
-  const {readFileSync} = await import('node:fs')
+  const {readFileSync} = builtin('node:fs')
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(args.length === 1 ? `${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n` : `${pkg.version}\n`)
 } else {
   // faas-cli plugins: an executable ~/.openfaas/plugins/<first arg> runs instead of any built-in
   // command, with the remaining arguments (faas-cli checks this before dispatch, too).
-  const {existsSync} = await import('node:fs')
+  const {existsSync} = builtin('node:fs')
   const plugin = args[0] && /^[\w.-]+$/.test(args[0]) && process.env.HOME ? `${process.env.HOME}/.openfaas/plugins/${args[0]}` : ''
   if (plugin && existsSync(plugin)) {
-    const {spawnSync} = await import('node:child_process')
+    const {spawnSync} = builtin('node:child_process')
     const r = spawnSync(plugin, args.slice(1), {stdio: 'inherit'})
     process.exitCode = r.status ?? 1
   } else if (args[0] === '__complete') {

@@ -76,7 +76,8 @@ const lazyOclifRequires = {
         const name = JSON.parse(spec)
         // the debug package reads DEBUG, picks colours and probes the terminal when it loads;
         // oclif's loggers print only when DEBUG names them, so without DEBUG they are no-ops
-        const load = SEPARATE_PACKAGES.includes(name) ? `__faasSeparate(${spec})` : name === 'debug' ? `(process.env.DEBUG ? require(${spec}) : __faasNoDebug)` : `require(${spec})`
+        const plain = SEPARATE_PACKAGES.includes(name) ? `__faasSeparate(${spec})` : `require(${spec})`
+        const load = name === 'debug' ? `(process.env.DEBUG ? ${plain} : __faasNoDebug)` : plain
         return `__lazyModule(() => ${wrap ? `${wrap}${load})` : load})`
       }
       // `const x_1 = require("./x");`, `var x_1 = …`, with tsc's __importDefault/__importStar
@@ -96,6 +97,14 @@ const lazyOclifRequires = {
       // (~15 ms, more than the rest of oclif's configuration); the ids are ASCII, and the build
       // checks below that code-point order is the same order for every id of the manifest
       src = src.replace('.sort((a, b) => a.id.localeCompare(b.id))', '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))')
+      // help renders every summary, description and example through ejs (compiling a function
+      // for each string, ~15 ms for the root help); a string without an ejs delimiter renders
+      // as itself, so only strings with `<%`/`%>` go through ejs (and ejs loads only then)
+      if (/[\\/]help[\\/]util\.js$/.test(args.path)) {
+        const before = src
+        src = src.replace('return ejs_1.default.render(t, context);', "return typeof t === 'string' && !t.includes('<%') && !t.includes('%>') ? t : ejs_1.default.render(t, context);")
+        if (src === before) throw new Error('lazy-oclif-requires: help/util.js render() not found')
+      }
       if (count) src = `${LAZY_MODULE}\n${src}`
       return {contents: src, loader: 'js'}
     })
@@ -106,7 +115,7 @@ const lazyOclifRequires = {
  * by glob or pattern, user plugin configs, spinners): not in the chunks at all, so no start pays
  * for parsing them; each is a file of its own (dist/bundle/lazy/NAME.cjs), read if ever used.
  */
-const SEPARATE_PACKAGES = ['lilconfig', 'minimatch', 'tinyglobby', 'cli-spinners']
+const SEPARATE_PACKAGES = ['lilconfig', 'minimatch', 'tinyglobby', 'cli-spinners', 'debug', 'ejs', 'wrap-ansi', 'string-width', 'widest-line']
 
 // A stand-in for a module's exports that evaluates the module on first use (tsc's output only
 // reads members of these bindings: `(0, x_1.fn)(…)`, `x_1.default`, `new x_1.C()`). A separate
@@ -131,20 +140,147 @@ function __lazyModule(load) {
 }`
 
 /**
- * got imports http2-wrapper (and with it node:http2) at its top, for requests that ask for
- * HTTP/2; faas never does. In the bundle, the wrapper loads on first use instead.
+ * got imports, at its top, packages that only some requests use: http2-wrapper (HTTP/2, which
+ * faas never asks for), cacheable-request with keyv and http-cache-semantics (the `cache`
+ * option), cacheable-lookup (`dnsCache`), form-data-encoder (a FormData body) and
+ * decompress-response (a compressed answer). In the bundle, got gets a stand-in for each: the
+ * package itself is a file of its own (dist/bundle/lazy/NAME.cjs), read the first time a request
+ * uses it; a start that makes no such request (or fails before it) neither parses nor runs them.
  */
-const lazyHttp2Wrapper = {
-  name: 'lazy-http2-wrapper',
+const GOT_LAZY = {
+  'http2-wrapper': `export default {get globalAgent() { return load().globalAgent }, get auto() { return load().auto }}`,
+  // a class: \`new CacheableRequest(…)\` only for a request with \`cache\`; a CacheError can exist
+  // only once the package is loaded, so instanceof is false before that without loading it
+  'cacheable-request': `export default new Proxy(function CacheableRequest() {}, {construct: (_, args) => Reflect.construct(load().default, args), get: (_, k) => load().default[k]})
+export class CacheError extends Error { static [Symbol.hasInstance](x) { return real !== undefined && x instanceof real.CacheError } }`,
+  'cacheable-lookup': `export default new Proxy(function CacheableLookup() {}, {construct: (_, args) => Reflect.construct(load().default, args), get: (_, k) => load().default[k]})`,
+  // FormData is an object (or a function-like class instance): anything else is not, unloaded
+  'form-data-encoder': `export const isFormData = (value) => Boolean(value) && (typeof value === 'object' || typeof value === 'function') && load().isFormData(value)
+export const FormDataEncoder = new Proxy(function FormDataEncoder() {}, {construct: (_, args) => Reflect.construct(load().FormDataEncoder, args), get: (_, k) => load().FormDataEncoder[k]})`,
+  // an answer without Content-Encoding is returned as it is (what the package does with it)
+  'decompress-response': `export default (response) => (response.headers['content-encoding'] ? load().default(response) : response)`,
+}
+/**
+ * got's options module imports node:https and node:tls at its top (https.request for an https
+ * URL, tls.checkServerIdentity as the default check): a request to an http:// gateway uses
+ * neither, and loading them costs more than the request. In the bundle, both load on first use.
+ */
+const GOT_LAZY_BUILTINS = {
+  'node:https': `export default new Proxy({}, {get: (_, k) => require('node:https')[k], has: (_, k) => k in require('node:https')})`,
+  'node:tls': `export const checkServerIdentity = (hostname, cert) => require('node:tls').checkServerIdentity(hostname, cert)`,
+}
+const GOT_OPTIONS = /[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/
+const lazyGotPackages = {
+  name: 'lazy-got-packages',
   setup(build) {
-    build.onResolve({filter: /^http2-wrapper$/}, (args) => (args.importer.includes(`${path.sep}got${path.sep}`) ? {path: 'http2-wrapper', namespace: 'lazy-http2-wrapper'} : undefined))
-    build.onLoad({filter: /.*/, namespace: 'lazy-http2-wrapper'}, () => ({
+    build.onResolve({filter: /^node:(https|tls)$/}, (args) => (GOT_OPTIONS.test(args.importer) ? {path: args.path, namespace: 'lazy-got-builtin'} : undefined))
+    build.onLoad({filter: /.*/, namespace: 'lazy-got-builtin'}, (args) => ({resolveDir: root, loader: 'js', contents: GOT_LAZY_BUILTINS[args.path]}))
+    const names = Object.keys(GOT_LAZY).map((n) => n.replace(/[-/]/g, '\\$&')).join('|')
+    build.onResolve({filter: new RegExp(`^(${names})$`)}, (args) => (args.importer.includes(`${path.sep}got${path.sep}`) ? {path: args.path, namespace: 'lazy-got'} : undefined))
+    build.onLoad({filter: /.*/, namespace: 'lazy-got'}, (args) => ({
       resolveDir: root,
       loader: 'js',
       contents: `let real
-const load = () => (real ??= require('http2-wrapper'))
-export default {get globalAgent() { return load().globalAgent }, get auto() { return load().auto }}`,
+const load = () => (real ??= require(globalThis.__faasBundleDir + '/lazy/${args.path}.cjs'))
+${GOT_LAZY[args.path]}`,
     }))
+  },
+}
+
+/**
+ * @sindresorhus/is (got's type checks) builds two Intl.ListFormat objects at its top, for the
+ * text of a failed assertion: the first one initialises ICU's list patterns (~10 ms). In the
+ * bundle each is made on its first use (the same objects, the same text).
+ */
+const lazyListFormat = {
+  name: 'lazy-list-format',
+  setup(build) {
+    build.onLoad({filter: /[\\/]node_modules[\\/]@sindresorhus[\\/]is[\\/].*\.js$/}, async (args) => {
+      let src = await fs.promises.readFile(args.path, 'utf8')
+      let count = 0
+      src = src.replace(/^const (\w+) = (new Intl\.ListFormat\([^;]*\));$/gm, (_, name, make) => {
+        count++
+        return `let ${name}Made;\nconst ${name} = {format: (list) => (${name}Made ??= ${make}).format(list)};`
+      })
+      if (args.path.endsWith(`${path.sep}distribution${path.sep}index.js`) && count !== 2) throw new Error(`lazy-list-format: expected 2 Intl.ListFormat in ${args.path}, found ${count}`)
+      return {contents: src, loader: 'js'}
+    })
+  },
+}
+
+/**
+ * An ES module that imports a Node built-in gets it through Node's ESM facade, which reads every
+ * export of the built-in once: that runs its lazy getters (fs.promises, process.report, crypto's
+ * webcrypto, …) and loads the modules behind them (~20 of them, most of a failing request's
+ * built-in work). In the bundle, faas's own modules and got (the start-up path) take built-ins
+ * with `require` instead: `import fs, {x, y as z} from 'node:fs'` becomes
+ * `const fs = require('node:fs'); const {x, y: z} = fs` (a built-in's default export is its
+ * module.exports, the named ones its properties), without the facade. Dynamic imports stay.
+ */
+const builtinNames = new Set((await import('node:module')).builtinModules)
+// the built-ins that got gets lazily (GOT_LAZY_BUILTINS) stay imports: those resolve to the stand-ins
+const keepImport = (file, spec) => spec in GOT_LAZY_BUILTINS && GOT_OPTIONS.test(file)
+function builtinImportsAsRequires(src, file) {
+  let n = 0
+  return src.replace(/^import\s+([^'";]*?)\s+from\s+['"]([\w:/]+)['"];?[ \t]*$/gm, (whole, clause, spec) => {
+    const name = spec.replace(/^node:/, '')
+    if (!builtinNames.has(name) || name.startsWith('_') || /^type\s/.test(clause) || keepImport(file, `node:${name}`)) return whole
+    const m = /^(?:([\w$]+)\s*,?\s*)?(?:\*\s+as\s+([\w$]+)|\{([^}]*)\})?$/.exec(clause.trim())
+    if (!m) throw new Error(`build: cannot read the import of ${spec} in ${file}: ${whole}`)
+    const [, def, ns, named] = m
+    const mod = `__faasBuiltin${n++}`
+    const out = [`const ${mod} = require(${JSON.stringify(`node:${name}`)})`]
+    if (def) out.push(`const ${def} = ${mod}`)
+    if (ns) out.push(`const ${ns} = ${mod}`)
+    if (named !== undefined) {
+      const parts = []
+      for (const raw of named.split(',').map((x) => x.trim()).filter(Boolean)) {
+        if (/^type\s/.test(raw)) continue
+        const [from, to] = raw.split(/\s+as\s+/)
+        if (from === 'default') out.push(`const ${to} = ${mod}`)
+        else parts.push(to ? `${from}: ${to}` : from)
+      }
+      if (parts.length) out.push(`const {${parts.join(', ')}} = ${mod}`)
+    }
+    return out.join('; ')
+  })
+}
+/**
+ * got gives every request an id (crypto.randomUUID) for the messages of its diagnostics channels,
+ * and loading node:crypto costs more than a failing request (~20 modules). In the bundle the id is
+ * made when it is read while one of got's channels has a subscriber (a message is seen only then),
+ * once per request as before; with no subscriber nothing reads it and crypto is not loaded.
+ */
+function lazyGotRequestId(src, file) {
+  const swap = (from, to) => {
+    if (!src.includes(from)) throw new Error(`build: got changed, ${from} not found in ${file}`)
+    src = src.replace(from, to)
+  }
+  if (/[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]diagnostics-channel\.js$/.test(file)) {
+    swap("import { randomUUID } from 'node:crypto';", "const randomUUID = () => require('node:crypto').randomUUID();")
+    src += '\nexport function anyGotChannelSubscribed() {\n    return Object.values(channels).some((channel) => channel.hasSubscribers);\n}\n'
+  } else if (/[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]index\.js$/.test(file)) {
+    swap('import { generateRequestId, ', 'import { anyGotChannelSubscribed, generateRequestId, ')
+    swap('    _requestId = generateRequestId();\n', `    _faasRequestId;
+    get _requestId() {
+        return this._faasRequestId ?? (anyGotChannelSubscribed() ? (this._faasRequestId = generateRequestId()) : undefined);
+    }
+    set _requestId(value) {
+        this._faasRequestId = value;
+    }
+`)
+  }
+  return src
+}
+
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(build) {
+    build.onLoad({filter: /[\\/](src[\\/].*\.ts|node_modules[\\/]got[\\/]dist[\\/]source[\\/].*\.js)$/}, async (args) => {
+      if (args.path.endsWith('.d.ts')) return undefined
+      const src = lazyGotRequestId(await fs.promises.readFile(args.path, 'utf8'), args.path)
+      return {contents: builtinImportsAsRequires(src, args.path), loader: args.path.endsWith('.ts') ? 'ts' : 'js'}
+    })
   },
 }
 
@@ -190,10 +326,11 @@ const bundled = await esbuild.build({
   splitting: true,
   outdir: 'dist/bundle',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [virtualEntries, lazyOclifRequires, lazyHttp2Wrapper],
+  plugins: [virtualEntries, lazyOclifRequires, lazyGotPackages, lazyListFormat, builtinsByRequire],
 })
-await Promise.all(SEPARATE_PACKAGES.map((name) => esbuild.build({
-  stdin: {contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: root, sourcefile: `${name}.cjs`},
+await Promise.all([...SEPARATE_PACKAGES, ...Object.keys(GOT_LAZY)].map((name) => esbuild.build({
+  // resolved from the package that requires it (oclif has its own wrap-ansi, for one)
+  stdin: {contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: path.join(root, 'node_modules', SEPARATE_PACKAGES.includes(name) ? '@oclif/core' : 'got'), sourcefile: `${name}.cjs`},
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -224,6 +361,27 @@ await esbuild.build({
 // OCLIF_SKIP_NEW_VERSION_CHECK: the oclif CLI would otherwise ask the npm registry for its own updates
 process.env.OCLIF_SKIP_NEW_VERSION_CHECK = 'true'
 run(process.execPath, ['node_modules/oclif/bin/run.js', 'manifest'])
+
+// The manifest leaves out the defaults of boolean flags; help shows `[default: true]` as faas-cli
+// does (src/ui/help.ts), and would otherwise import the command (and oclif's parser with it) to
+// learn them. Each command's entry gets its booleans' defaults, marked as complete.
+{
+  const {pathToFileURL} = await import('node:url')
+  const manifestFile = 'oclif.manifest.json'
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'))
+  const {COMMANDS} = await import(pathToFileURL(path.join(root, 'dist/bundle/commands.js')).href)
+  for (const [id, entry] of Object.entries(manifest.commands)) {
+    const cls = COMMANDS[id]
+    if (!cls) continue
+    const defined = {...cls.baseFlags, ...cls.flags}
+    for (const [name, flag] of Object.entries(entry.flags ?? {})) {
+      const value = defined[name]?.default
+      if (flag.type === 'boolean' && typeof value === 'boolean') flag.default = value
+    }
+    entry.booleanDefaults = true
+  }
+  fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2))
+}
 
 {
   const ids = [...Object.keys(JSON.parse(fs.readFileSync('oclif.manifest.json', 'utf8')).commands), helpCommand.id]

@@ -55,6 +55,8 @@ export class FaasCommandHelp extends CommandHelp {
 
 /** The command as the manifest lists it, with the boolean defaults of its class. */
 async function withBooleanDefaults(command: Command.Loadable): Promise<Command.Loadable> {
+  // oclif.manifest.json has them already (scripts/build.mjs): no command module to import
+  if ((command as {booleanDefaults?: boolean}).booleanDefaults) return command
   let cls: Command.Class
   try {
     cls = await command.load()

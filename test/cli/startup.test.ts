@@ -8,9 +8,11 @@ import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
+import http from 'node:http'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import {pathToFileURL} from 'node:url'
 import {before, describe, it} from 'node:test'
 
@@ -73,13 +75,14 @@ describe('one start-up path: a command loads what it needs', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()))
   })
 
-  it('`logout --help` loads help and logout, not other commands, the command table or plugin code', () => {
+  it('`logout --help` loads help, not the command modules, the command table or plugin code', () => {
     const r = loaded(['logout', '--help'])
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /Remove the saved credentials of a gateway/)
     assert.ok(r.files.has('dist/bundle/faas.js'))
     assert.ok(r.files.has('dist/bundle/help.js'), 'help is loaded when help is shown')
-    assert.ok(r.files.has(chunkOf('src/commands/logout.ts')), 'the command, for its flag defaults')
+    // the manifest holds the boolean flags' defaults that help shows (scripts/build.mjs)
+    assert.ok(!r.files.has(chunkOf('src/commands/logout.ts')), 'not even the command itself')
     for (const other of ['src/commands/build.ts', 'src/commands/list.ts', 'src/commands/secret/create.ts']) {
       assert.ok(!r.files.has(chunkOf(other)), `${other} is not loaded`)
     }
@@ -97,7 +100,56 @@ describe('one start-up path: a command loads what it needs', () => {
     assert.ok(!r.files.has('dist/bundle/help.js'))
     for (const chunk of chunksHolding('node_modules/yaml/')) assert.ok(!r.files.has(chunk), `yaml's chunk ${chunk} is not loaded`)
     // Node 22+ loads node:http2 on this path by itself (after tls), so the check is Node 20's
-    if (Number(process.versions.node.split('.')[0]) < 22) assert.ok(!r.builtins.has('http2'), 'got loads http2-wrapper (and node:http2) only for HTTP/2 requests')
+    if (Number(process.versions.node.split('.')[0]) < 22) {
+      assert.ok(!r.builtins.has('http2'), 'got loads http2-wrapper (and node:http2) only for HTTP/2 requests')
+      assert.ok(!r.builtins.has('tls') && !r.builtins.has('https'), 'an http:// gateway loads neither node:tls nor node:https')
+    }
+    // imports of built-ins are requires in the bundle: no ESM facade reads fs.promises, process.report or crypto.webcrypto
+    for (const b of ['internal/process/report', 'internal/crypto/webcrypto']) assert.ok(!r.builtins.has(b), `${b} is not loaded`)
+    assert.ok(!r.builtins.has('crypto'), 'got makes its request id (crypto.randomUUID) only for a diagnostics subscriber')
+  })
+
+  it('got still gives a subscriber of its diagnostics channels one request id per request', () => {
+    const out = path.join(hookDir, `channels-${Math.random().toString(36).slice(2)}.txt`)
+    const subscriber = path.join(hookDir, 'subscribe.mjs')
+    writeFileSync(subscriber, [
+      "import dc from 'node:diagnostics_channel'",
+      "import {appendFileSync} from 'node:fs'",
+      "for (const name of ['got:request:create', 'got:request:error']) dc.subscribe(name, (m) => appendFileSync(process.env.FAAS_TEST_CHANNELS, `${name} ${m.requestId}\\n`))",
+      '',
+    ].join('\n'))
+    writeFileSync(out, '')
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(subscriber).href, binPath, 'list', '--gateway', dead], {cwd: tempDir(), env: cleanEnv({FAAS_TEST_CHANNELS: out}), encoding: 'utf8'})
+    assert.equal(r.status, 1, r.stderr)
+    const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean)
+    const ids = new Set(lines.map((l) => l.split(' ')[1]))
+    assert.ok(lines.some((l) => l.startsWith('got:request:create ')) && lines.some((l) => l.startsWith('got:request:error ')), lines.join('\n'))
+    assert.equal(ids.size, 1, `one id for the request: ${lines.join(', ')}`)
+    assert.match([...ids][0], /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+  })
+
+  it('got\'s packages kept out of the chunks work from dist/bundle/lazy: a gzip answer is decompressed', async () => {
+    const body = zlib.gzipSync(JSON.stringify([{name: 'figlet', image: 'ghcr.io/openfaas/figlet:latest', invocationCount: 3, replicas: 1, availableReplicas: 1}]))
+    const server = http.createServer((req, res) => {
+      res.writeHead(200, {'content-type': 'application/json', 'content-encoding': 'gzip'})
+      res.end(body)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`
+      // spawnSync would block the server's event loop: run the CLI asynchronously
+      const {spawn} = await import('node:child_process')
+      const child = spawn(process.execPath, [binPath, 'list', '--gateway', url], {cwd: tempDir(), env: cleanEnv({})})
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (d) => (stdout += d))
+      child.stderr.on('data', (d) => (stderr += d))
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+      assert.equal(code, 0, stderr)
+      assert.match(stdout, /^Function\s+\tInvocations\s+\tReplicas\nfiglet\s+\t3\s+\t1\s*\n$/)
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
   })
 
   it('`help COMMAND` runs the help command bundled from @oclif/plugin-help', () => {
@@ -128,5 +180,14 @@ describe('one start-up path: a command loads what it needs', () => {
     assert.equal(typeof lazy('tinyglobby').glob, 'function')
     assert.equal(typeof lazy('lilconfig').lilconfig, 'function')
     assert.ok(lazy('cli-spinners').dots, 'the spinners oclif draws')
+    // what the bundle's stand-ins for got's imports forward to (scripts/build.mjs, GOT_LAZY)
+    assert.equal(typeof lazy('http2-wrapper').auto, 'function')
+    assert.ok(lazy('http2-wrapper').globalAgent)
+    assert.equal(typeof lazy('cacheable-request').default, 'function')
+    assert.equal(typeof lazy('cacheable-request').CacheError, 'function')
+    assert.equal(typeof lazy('cacheable-lookup').default, 'function')
+    assert.equal(typeof lazy('form-data-encoder').FormDataEncoder, 'function')
+    assert.equal((lazy('form-data-encoder').isFormData as (v: unknown) => boolean)(new FormData()), true)
+    assert.equal(typeof lazy('decompress-response').default, 'function')
   })
 })
