@@ -3,6 +3,8 @@
  *  - the host file system read-only, with a private /dev, /proc, /tmp and /var/tmp;
  *  - the user's home folder replaced by an empty one, except the folders that hold PATH entries
  *    (toolchains such as ~/.nvm or ~/.pyenv), so ~/.ssh, ~/.aws and the like are out of sight;
+ *    PATH entries (and node's own folder) under /tmp or /var/tmp are shown again in the private
+ *    ones, as they are: a toolchain unpacked there (a CI cache) still runs;
  *  - the gateway's data dir, the image store (other functions), faas's own state and config and
  *    the container engines' and session's sockets hidden;
  *  - its own build folder (writable unless readOnlyRootFilesystem) and its own secrets at
@@ -22,6 +24,8 @@ export interface HostView {
   home?: string
   /** Folders under the home shown read-only again (they hold PATH entries). */
   homeExposed: string[]
+  /** PATH entries and program folders under /tmp or /var/tmp, shown read-only in the private ones. */
+  tmpExposed: string[]
   /** Entries of /var on the host: shown again over the private /var (links as links). */
   varEntries: Array<{name: string; link?: string}>
   /** Existing folders covered with an empty tmpfs. */
@@ -50,14 +54,17 @@ const SENSITIVE_SOCKETS = ['/run/docker.sock', '/run/podman', '/run/containerd',
 export async function hostView(opts: {home?: string; path?: string; programs?: string[]; hide: string[]}): Promise<HostView> {
   const home = opts.home && path.resolve(opts.home) !== '/' && (await isDir(opts.home)) ? path.resolve(opts.home) : undefined
   const homeExposed = new Set<string>()
-  if (home) {
-    const needed = [...(opts.path ?? '').split(path.delimiter), ...(opts.programs ?? []).map((p) => path.dirname(p))]
-    for (const entry of needed) {
-      if (!entry || !path.isAbsolute(entry)) continue
-      const rel = path.relative(home, path.resolve(entry))
-      if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue
-      const top = path.join(home, rel.split(path.sep)[0])
+  const tmpExposed = new Set<string>()
+  const needed = [...(opts.path ?? '').split(path.delimiter), ...(opts.programs ?? []).map((p) => path.dirname(p))]
+  for (const entry of needed) {
+    if (!entry || !path.isAbsolute(entry)) continue
+    const full = path.resolve(entry)
+    if (home && isInside(home, full)) {
+      const top = path.join(home, path.relative(home, full).split(path.sep)[0])
       if (await isDir(top)) homeExposed.add(top)
+    } else if (PRIVATE_TMP.some((t) => isInside(t, full)) && (await isDir(full))) {
+      // /tmp is everyone's: only the folder itself, not its top-level folder as in the home
+      tmpExposed.add(full)
     }
   }
   const varEntries: HostView['varEntries'] = []
@@ -76,7 +83,15 @@ export async function hostView(opts: {home?: string; path?: string; programs?: s
     if (st.isDirectory()) hiddenDirs.push(p)
     else hiddenFiles.push(p)
   }
-  return {home, homeExposed: [...homeExposed].sort(), varEntries, hiddenDirs, hiddenFiles}
+  return {home, homeExposed: [...homeExposed].sort(), tmpExposed: [...tmpExposed].sort(), varEntries, hiddenDirs, hiddenFiles}
+}
+
+/** Folders the sandbox replaces with empty private ones. */
+const PRIVATE_TMP = ['/tmp', '/var/tmp']
+
+function isInside(dir: string, p: string): boolean {
+  const rel = path.relative(dir, p)
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)
 }
 
 /** bwrap's options for one function process (the command follows them after `--`). */
@@ -89,6 +104,7 @@ export function bubblewrapArgs(view: HostView, box: FunctionBox): string[] {
     else a.push('--ro-bind', p, p)
   }
   a.push('--tmpfs', '/var/tmp')
+  for (const p of view.tmpExposed) a.push('--ro-bind', p, p)
   if (view.home) {
     a.push('--tmpfs', view.home)
     for (const p of view.homeExposed) a.push('--ro-bind', p, p)
