@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {repoRoot, runCli} from '../helpers/cli.js'
@@ -81,8 +82,13 @@ describe('what a function sees', () => {
   })
 
   test('the host is read-only; /tmp is private; readOnlyRootFilesystem keeps the build read-only', async () => {
-    // a folder of the host outside /tmp and the home folder (the test's own checkout)
-    const marker = path.join(repoRoot, `written-by-function-${process.pid}`)
+    // a folder of the host outside /tmp and the gateway's home folder: the test's own checkout,
+    // or, for a checkout under /tmp (shown in the sandbox's private /tmp when node_modules/.bin
+    // is on PATH), the home of the user running the tests
+    const outsideTmp = (p: string) => !['/tmp', '/var/tmp'].some((t) => p === t || p.startsWith(t + '/'))
+    const hostDir = [repoRoot, os.userInfo().homedir].find((d) => outsideTmp(path.resolve(d)) && fs.existsSync(d))
+    assert.ok(hostDir, 'a host folder outside /tmp to try writing to')
+    const marker = path.join(hostDir, `written-by-function-${process.pid}`)
     const host = await run('host-writer', `touch ${marker}`)
     assert.equal(host.status, 500)
     assert.ok(!fs.existsSync(marker))
