@@ -9,7 +9,6 @@
  * The 200 functions are fork-per-call (`cat`), so deploying them starts no resident process.
  * Run directly: node dist/bench/portal.js
  */
-import {spawn, type ChildProcess} from 'node:child_process'
 import {promises as fs} from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
@@ -17,25 +16,13 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {launchChromium} from '../test/helpers/browser.js'
 import {registerTestImage} from '../test/local/helpers.js'
+import {startGatewayProcess} from './local.js'
 import {median, repoRoot, type Figure} from './util.js'
 
 const FUNCTIONS = 200
 const ROUNDS = 7
 const SLEEP_MS = 200
 
-function startGatewayProcess(options: Record<string, unknown>): Promise<{child: ChildProcess; url: string}> {
-  const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'local-gateway.js')
-  const child = spawn(process.execPath, [entry, JSON.stringify(options)], {stdio: ['ignore', 'pipe', 'inherit']})
-  return new Promise((resolve, reject) => {
-    let out = ''
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString()
-      const m = /READY (\S+)/.exec(out)
-      if (m) resolve({child, url: m[1]})
-    })
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)))
-  })
-}
 
 /**
  * The baseline the first load is compared with, side by side: the same three files from a bare
@@ -64,7 +51,7 @@ export async function benchPortal(log: (line: string) => void = () => {}): Promi
   await registerTestImage(indexPath, 'bench/sleep:latest', {mode: 'http', run: `${process.execPath} upstream.cjs`, port_env: 'http_port'})
   const password = 'bench-portal'
   const auth = 'Basic ' + Buffer.from(`admin:${password}`).toString('base64')
-  const gw = await startGatewayProcess({port: 0, dataDir: path.join(root, 'data'), imageIndexPath: indexPath, version: 'bench', basicAuth: {user: 'admin', password}})
+  const gw = await startGatewayProcess({port: 0, dataDir: path.join(root, 'data'), imageIndexPath: indexPath, version: 'bench', basicAuth: {user: 'admin', password}}, process.env)
   const chromium = await launchChromium()
   const plain = await startStaticServer()
   try {

@@ -11,3 +11,8 @@ export function isLoopbackHost(host: string): boolean {
 export function isWildcardHost(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '[::]' || host === ''
 }
+
+/** A host as it goes into a URL or a Host header: an IPv6 address in brackets. */
+export function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host
+}

@@ -12,6 +12,7 @@
  */
 import {randomUUID} from 'node:crypto'
 import http, {type IncomingMessage, type ServerResponse} from 'node:http'
+import {urlHost} from '../../util/loopback.js'
 import {nowUnixNanos} from '../clock.js'
 import {formatSeconds} from '../duration.js'
 import {forwardableHeaders, sendText} from '../watchdog/respond.js'
@@ -176,7 +177,7 @@ export class AsyncQueue {
     const self = this.opts.self()
     const target = `/function/${job.ref}${job.sub}${job.query ? '?' + job.query : ''}`
     const headers = withoutHeaders(forwardableHeaders(job.headers), ['content-length', 'user-agent', 'x-call-id', 'host'])
-    const hostHeader = `${self.host.includes(':') ? `[${self.host}]` : self.host}:${self.port}`
+    const hostHeader = `${urlHost(self.host)}:${self.port}`
     headers.push('Host', hostHeader, 'User-Agent', 'openfaas-ce/nats-queue-worker', 'X-Call-Id', job.callId, 'Content-Length', String(job.body.length))
     let result: HttpResult
     try {

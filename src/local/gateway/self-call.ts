@@ -9,6 +9,8 @@
  */
 import http from 'node:http'
 
+import {urlHost} from '../../util/loopback.js'
+
 export interface SelfAddress {
   host: string
   port: number
@@ -41,8 +43,7 @@ export function callFunctionThroughGateway(self: SelfAddress, call: SelfCall): P
   const started = performance.now()
   const route = call.async ? 'async-function' : 'function'
   const body = call.body ?? Buffer.alloc(0)
-  const host = self.host.includes(':') ? `[${self.host}]` : self.host
-  const headers = [...call.headers, 'Host', `${host}:${self.port}`, 'Content-Length', String(body.length)]
+  const headers = [...call.headers, 'Host', `${urlHost(self.host)}:${self.port}`, 'Content-Length', String(body.length)]
   return new Promise((resolve) => {
     let settled = false
     let timer: NodeJS.Timeout | undefined

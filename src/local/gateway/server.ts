@@ -26,7 +26,7 @@ import {cacheDir, dataDir as userDataDir} from '../../fsutil.js'
 import {imageIndexPath} from '../image-index.js'
 import {baseEnvironment} from '../sandbox/environment.js'
 import {createSandbox, type Sandbox, type SandboxMode} from '../sandbox/index.js'
-import {isWildcardHost} from '../../util/loopback.js'
+import {isWildcardHost, urlHost} from '../../util/loopback.js'
 import {admissionPolicy} from './admission.js'
 import {AsyncQueue} from './async-queue.js'
 import {AsyncStore} from './async-store.js'
@@ -198,12 +198,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Embedd
       .then(() => queue.recover())
       .then((n) => n && log(`running ${n} asynchronous call(s) accepted before the last stop`))
       .catch((err: Error) => log(`could not read the stored asynchronous calls: ${err.message}`))
-    const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h)
 
     return {
-      url: `http://${bracket(selfHost)}:${selfPort}`,
+      url: `http://${urlHost(selfHost)}:${selfPort}`,
       port: selfPort,
-      bindAddress: `${bracket(address.address)}:${selfPort}`,
+      bindAddress: `${urlHost(address.address)}:${selfPort}`,
       dataDir,
       server,
       functions: reg.functions,
