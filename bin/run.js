@@ -1,15 +1,10 @@
 #!/usr/bin/env node
-// Entry for `faas` and `faas-cli`. Every command starts through dist/bundle/faas.js (oclif with a
-// prebuilt configuration; each command, help and heavy modules are chunks loaded when used).
-import module from 'node:module'
-
-// Node >= 22: V8's compiled code for the bundle is kept on disk between runs (measured: ~8-10%
-// less CPU per start on Node 24; Node 20 has no such cache and skips this)
-module.enableCompileCache?.()
-
-// built-ins through require: an ESM import of one builds its facade, which reads every export
-// (fs's reads fs.promises and so loads node's fs/promises)
-const builtin = (name) => module.createRequire(import.meta.url)(name)
+// Entry for `faas` and `faas-cli`. Every command starts through dist/bundle/faas.cjs (oclif with a
+// prebuilt configuration; each command, help and heavy modules are chunks loaded when used),
+// loaded by dist/bundle/loader.cjs with V8's code cache (src/cli/bundle-loader.ts).
+// This file is CommonJS (bin/package.json): Node's ESM loader is never started.
+'use strict'
+const path = require('node:path')
 
 const args = process.argv.slice(2)
 
@@ -17,16 +12,22 @@ if ((args.length === 1 && args[0] === '--version') || (args.length === 2 && args
   // Fast path: these two print exactly what the full CLI prints, without loading oclif at all
   // (scripts and prompts call them often). It stays: the general path, though lean, costs ~2.7x
   // `node -e 0` in CPU for --version, this one ~1.2x (bench/compare.ts, start-up).
-  const {readFileSync} = builtin('node:fs')
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  const pkg = JSON.parse(require('node:fs').readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'))
   process.stdout.write(args.length === 1 ? `${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n` : `${pkg.version}\n`)
 } else {
+  main().catch((error) => {
+    process.exitCode = 1
+    console.error(error)
+  })
+}
+
+async function main() {
   // faas-cli plugins: an executable ~/.openfaas/plugins/<first arg> runs instead of any built-in
   // command, with the remaining arguments (faas-cli checks this before dispatch, too).
-  const {existsSync} = builtin('node:fs')
+  const {existsSync} = require('node:fs')
   const plugin = args[0] && /^[\w.-]+$/.test(args[0]) && process.env.HOME ? `${process.env.HOME}/.openfaas/plugins/${args[0]}` : ''
   if (plugin && existsSync(plugin)) {
-    const {spawnSync} = builtin('node:child_process')
+    const {spawnSync} = require('node:child_process')
     const r = spawnSync(plugin, args.slice(1), {stdio: 'inherit'})
     process.exitCode = r.status ?? 1
   } else if (args[0] === '__complete') {
@@ -40,6 +41,7 @@ if ((args.length === 1 && args[0] === '--version') || (args.length === 2 && args
   } else {
     // every command: oclif with its configuration prebuilt, each command loaded when it runs
     // (src/cli/main.ts)
-    await (await import('../dist/bundle/faas.js')).main(args)
+    const bundle = path.join(__dirname, '..', 'dist', 'bundle')
+    await require(path.join(bundle, 'loader.cjs')).loadEntry(path.join(bundle, 'faas.cjs')).main(args)
   }
 }

@@ -293,16 +293,6 @@ const bundleOptions = {
   minify: process.env.FAAS_BUILD_MINIFY !== '0',
   // oclif looks for these only to run TypeScript sources in development
   external: ['typescript', 'ts-node', 'tsx'],
-  // `require` for the CommonJS code in the bundle, made on first use: createRequire costs
-  // ~0.5 ms, and most of the ~15 files a command loads never call it
-  banner: {
-    js: [
-      "import {createRequire as __faasCreateRequire} from 'node:module'",
-      'let __faasRequire',
-      'const __faasReq = () => (__faasRequire ??= __faasCreateRequire(import.meta.url))',
-      'const require = Object.defineProperties((id) => __faasReq()(id), {resolve: {value: (id, o) => __faasReq().resolve(id, o)}, main: {get: () => __faasReq().main}, cache: {get: () => __faasReq().cache}})',
-    ].join(';') + ';',
-  },
   logLevel: 'warning',
 }
 const virtualEntries = {
@@ -325,9 +315,36 @@ const bundled = await esbuild.build({
   },
   splitting: true,
   outdir: 'dist/bundle',
+  outExtension: {'.js': '.cjs'},
   chunkNames: 'chunks/[name]-[hash]',
   plugins: [virtualEntries, lazyOclifRequires, lazyGotPackages, lazyListFormat, builtinsByRequire],
+  write: false,
 })
+/**
+ * esbuild splits only ES modules; each file is then turned into a CommonJS module for
+ * src/cli/bundle-loader.ts (dist/bundle/loader.cjs), which compiles it with V8's code cache and
+ * requires its neighbours without Node's ESM loader: `import()` of a chunk becomes a `require`,
+ * `import.meta.url` the loader's per-file URL, and each file starts with 'use strict' as the ES
+ * module it was.
+ */
+for (const out of bundled.outputFiles) {
+  const rel = path.relative(root, out.path)
+  const converted = await esbuild.transform(out.text, {
+    format: 'cjs',
+    loader: 'js',
+    platform: 'node',
+    target: 'node20',
+    minify: bundleOptions.minify,
+    supported: {'dynamic-import': false},
+    define: {'import.meta.url': '__faasMeta.url'},
+    sourcefile: rel,
+    logLevel: 'silent',
+  })
+  if (converted.warnings.length) throw new Error(`build: converting ${rel} to CommonJS: ${converted.warnings.map((w) => w.text).join('; ')}`)
+  if (/\bimport\.meta\b/.test(converted.code)) throw new Error(`build: ${rel} still reads import.meta`)
+  fs.mkdirSync(path.dirname(out.path), {recursive: true})
+  fs.writeFileSync(out.path, `'use strict';${converted.code}`)
+}
 await Promise.all([...SEPARATE_PACKAGES, ...Object.keys(GOT_LAZY)].map((name) => esbuild.build({
   // resolved from the package that requires it (oclif has its own wrap-ansi, for one)
   stdin: {contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: path.join(root, 'node_modules', SEPARATE_PACKAGES.includes(name) ? '@oclif/core' : 'got'), sourcefile: `${name}.cjs`},
@@ -339,6 +356,26 @@ await Promise.all([...SEPARATE_PACKAGES, ...Object.keys(GOT_LAZY)].map((name) =>
   outfile: `dist/bundle/lazy/${name}.cjs`,
   logLevel: 'warning',
 })))
+// dist/bundle/loader.cjs: how bin/run.js loads the files above (src/cli/bundle-loader.ts). Its
+// build id is a hash of every one of them: the code cache of one build is never used for another.
+{
+  const {createHash} = await import('node:crypto')
+  const hash = createHash('sha256')
+  const files = (dir) => fs.readdirSync(dir, {withFileTypes: true}).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+  for (const file of files('dist/bundle').sort()) hash.update(`${file}\0`).update(fs.readFileSync(file))
+  await esbuild.build({
+    entryPoints: ['src/cli/bundle-loader.ts'],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: bundleOptions.minify,
+    define: {__FAAS_BUILD_ID__: JSON.stringify(hash.digest('base64url').slice(0, 16))},
+    outfile: 'dist/bundle/loader.cjs',
+    logLevel: 'warning',
+  })
+}
+
 // which sources each chunk holds (for start-up work: `node --cpu-prof` names chunks, not sources)
 fs.writeFileSync('dist/bundle-meta.json', JSON.stringify(bundled.metafile))
 
@@ -366,10 +403,9 @@ run(process.execPath, ['node_modules/oclif/bin/run.js', 'manifest'])
 // does (src/ui/help.ts), and would otherwise import the command (and oclif's parser with it) to
 // learn them. Each command's entry gets its booleans' defaults, marked as complete.
 {
-  const {pathToFileURL} = await import('node:url')
   const manifestFile = 'oclif.manifest.json'
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'))
-  const {COMMANDS} = await import(pathToFileURL(path.join(root, 'dist/bundle/commands.js')).href)
+  const {COMMANDS} = (await import('node:module')).createRequire(import.meta.url)(path.join(root, 'dist/bundle/commands.cjs'))
   for (const [id, entry] of Object.entries(manifest.commands)) {
     const cls = COMMANDS[id]
     if (!cls) continue

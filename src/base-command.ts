@@ -201,7 +201,6 @@ export abstract class BaseCommand extends Command {
       regex: flags.regex || undefined,
       cwd: process.cwd(),
       env: process.env,
-      stdin: process.stdin,
       ...options,
     })
   }

@@ -64,7 +64,7 @@ export async function loadStack(opts: LoadStackOptions): Promise<Stack | undefin
     return undefined
   }
 
-  let text = stripBom(await readStackText(file, cwd, opts.stdin ?? process.stdin))
+  let text = stripBom(await readStackText(file, cwd, opts.stdin))
   if (opts.envsubst !== false) text = envsubst(text, opts.env ?? process.env, file === '-' ? '<stdin>' : file)
   const {parseStack} = await import('./parse.js')
   const stack = parseStack(text, file)
@@ -72,8 +72,9 @@ export async function loadStack(opts: LoadStackOptions): Promise<Stack | undefin
 }
 
 /** The raw text of a stack file given as -f: stdin, an http(s) URL, a file: URL or a path. */
-export async function readStackText(file: string, cwd: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
-  if (file === '-') return readStream(stdin)
+export async function readStackText(file: string, cwd: string, stdin?: NodeJS.ReadableStream): Promise<string> {
+  // process.stdin is made on first read (a stream over fd 0, ~3 ms): only for `-f -`
+  if (file === '-') return readStream(stdin ?? process.stdin)
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(file)?.[1]?.toLowerCase()
   if (scheme === 'http' || scheme === 'https') return fetchStack(file)
   if (scheme === 'file') {

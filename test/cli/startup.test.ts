@@ -1,7 +1,7 @@
 /**
  * The one start-up path (src/cli/main.ts, scripts/build.mjs): a command evaluates what it needs
- * and nothing else. Each run records the modules it imported (a resolve hook registered with
- * --import) and the Node built-ins it loaded, and the test checks them against the bundle's
+ * and nothing else. Each run records the bundle files it read (fs.readFileSync wrapped by a
+ * --require preload) and the Node built-ins it loaded, and the test checks them against the bundle's
  * metafile: the command's own chunk loads, other commands', help's and plugin code does not.
  */
 import assert from 'node:assert/strict'
@@ -37,15 +37,16 @@ function chunksHolding(part: string): string[] {
 }
 
 const hookDir = mkdtempSync(path.join(os.tmpdir(), 'faas-startup-hook-'))
-const hooksFile = path.join(hookDir, 'hooks.mjs')
-// runs on the loader thread: appends every resolved URL to the log file
-writeFileSync(hooksFile, "import {appendFileSync} from 'node:fs'\nexport async function resolve(s, c, next) {\n  const r = await next(s, c)\n  appendFileSync(process.env.FAAS_TEST_IMPORTS, r.url + '\\n')\n  return r\n}\n")
-const hookFile = path.join(hookDir, 'record.mjs')
+// preloaded with --require: records every file read with fs.readFileSync (the bundle loader
+// reads each bundle file so, src/cli/bundle-loader.ts) and, at exit, the built-ins loaded
+const hookFile = path.join(hookDir, 'record.cjs')
 writeFileSync(hookFile, [
-  "import {register} from 'node:module'",
-  "import {appendFileSync} from 'node:fs'",
-  `register(${JSON.stringify(pathToFileURL(hooksFile).href)})`,
-  "process.on('exit', () => appendFileSync(process.env.FAAS_TEST_IMPORTS, process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => 'builtin:' + m.slice(13)).join('\\n') + '\\n'))",
+  "const fs = require('node:fs')",
+  "const {pathToFileURL} = require('node:url')",
+  'const seen = new Set()',
+  'const read = fs.readFileSync',
+  "fs.readFileSync = function (file, ...rest) { if (typeof file === 'string') seen.add(pathToFileURL(file).href); return read.call(this, file, ...rest) }",
+  "process.on('exit', () => fs.appendFileSync(process.env.FAAS_TEST_IMPORTS, [...seen, ...process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => 'builtin:' + m.slice(13))].join('\\n') + '\\n'))",
   '',
 ].join('\n'))
 
@@ -53,7 +54,7 @@ writeFileSync(hookFile, [
 function loaded(args: string[], env: NodeJS.ProcessEnv = {}): {code: number; stdout: string; stderr: string; files: Set<string>; builtins: Set<string>} {
   const log = path.join(hookDir, `imports-${Math.random().toString(36).slice(2)}.txt`)
   writeFileSync(log, '')
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(hookFile).href, binPath, ...args], {
+  const r = spawnSync(process.execPath, ['--require', hookFile, binPath, ...args], {
     cwd: tempDir(),
     env: cleanEnv({FAAS_TEST_IMPORTS: log, ...env}),
     encoding: 'utf8',
@@ -79,15 +80,15 @@ describe('one start-up path: a command loads what it needs', () => {
     const r = loaded(['logout', '--help'])
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /Remove the saved credentials of a gateway/)
-    assert.ok(r.files.has('dist/bundle/faas.js'))
-    assert.ok(r.files.has('dist/bundle/help.js'), 'help is loaded when help is shown')
+    assert.ok(r.files.has('dist/bundle/faas.cjs'))
+    assert.ok(r.files.has('dist/bundle/help.cjs'), 'help is loaded when help is shown')
     // the manifest holds the boolean flags' defaults that help shows (scripts/build.mjs)
     assert.ok(!r.files.has(chunkOf('src/commands/logout.ts')), 'not even the command itself')
     for (const other of ['src/commands/build.ts', 'src/commands/list.ts', 'src/commands/secret/create.ts']) {
       assert.ok(!r.files.has(chunkOf(other)), `${other} is not loaded`)
     }
-    assert.ok(!r.files.has('dist/bundle/commands.js'), 'the table of every command is not loaded')
-    assert.ok(!r.files.has('dist/bundle/not-found.js'))
+    assert.ok(!r.files.has('dist/bundle/commands.cjs'), 'the table of every command is not loaded')
+    assert.ok(!r.files.has('dist/bundle/not-found.cjs'))
     assert.ok(![...r.files].some((f) => f.startsWith('node_modules/')), `nothing from node_modules: ${[...r.files].filter((f) => f.startsWith('node_modules/'))}`)
     assert.ok(!r.builtins.has('child_process'), 'no child process is started to learn the platform or shell')
   })
@@ -97,7 +98,7 @@ describe('one start-up path: a command loads what it needs', () => {
     assert.equal(r.code, 1)
     assert.ok(r.stderr.startsWith(`Error: cannot connect to OpenFaaS on URL: ${dead}\n`), r.stderr)
     assert.ok(r.files.has(chunkOf('src/commands/list.ts')))
-    assert.ok(!r.files.has('dist/bundle/help.js'))
+    assert.ok(!r.files.has('dist/bundle/help.cjs'))
     for (const chunk of chunksHolding('node_modules/yaml/')) assert.ok(!r.files.has(chunk), `yaml's chunk ${chunk} is not loaded`)
     // Node 22+ loads node:http2 on this path by itself (after tls), so the check is Node 20's
     if (Number(process.versions.node.split('.')[0]) < 22) {
@@ -163,7 +164,7 @@ describe('one start-up path: a command loads what it needs', () => {
     const r = loaded(['lst'])
     assert.equal(r.code, 1)
     assert.match(r.stderr, /^Error: unknown command "lst" for "faas"\nHint: Did you mean "faas list"\?/)
-    assert.ok(r.files.has('dist/bundle/not-found.js'))
+    assert.ok(r.files.has('dist/bundle/not-found.cjs'))
   })
 
   it('DEBUG still turns on oclif\'s debug lines (without it the logger is a no-op)', () => {

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
-import {pathToFileURL} from 'node:url'
 import {after, before, describe, it} from 'node:test'
 
 import {cleanEnv, repoRoot, runCli} from '../helpers/cli.js'
@@ -30,9 +29,9 @@ describe('faas version', () => {
     assert.equal(r.code, 0)
     assert.equal(r.stdout, `${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
     // oclif's own --version and `version --short-version`, without the fast path of bin/run.js
-    const bundle = pathToFileURL(path.join(repoRoot, 'dist', 'bundle', 'faas.js')).href
+    const bundle = path.join(repoRoot, 'dist', 'bundle')
     const general = (args: string[]) =>
-      spawnSync(process.execPath, ['--input-type=module', '-e', `const {main} = await import(${JSON.stringify(bundle)}); await main(${JSON.stringify(args)})`], {encoding: 'utf8', env: cleanEnv()})
+      spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(bundle, 'loader.cjs'))}).loadEntry(${JSON.stringify(path.join(bundle, 'faas.cjs'))}).main(${JSON.stringify(args)})`], {encoding: 'utf8', env: cleanEnv()})
     const full = general(['--version'])
     assert.equal(full.stdout, r.stdout, full.stderr)
     const short = general(['version', '--short-version'])

@@ -51,14 +51,14 @@ describe('npm package', () => {
   })
 
   it('ships what `faas` runs: bin, the bundle and every file it imports, the stores, the portal, the manifest, LICENSE', () => {
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/run.js', 'dist/bundle/faas.js', 'dist/bundle/new.js', 'dist/build-info.json',
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/run.js', 'bin/package.json', 'dist/bundle/loader.cjs', 'dist/bundle/faas.cjs', 'dist/bundle/new.js', 'dist/build-info.json',
       'oclif.manifest.json', 'function-store.json', 'templates-store/index.json', 'templates-store/shipped.json', 'templates-store/template/node20/template.yml',
       'portal/index.html', 'portal/app.js', 'portal/style.css', 'portal/icon.svg']) {
       assert.ok(files.has(f), `${f} is in the package`)
     }
-    // every relative import of the bundle (chunks load lazily, when a command needs them)
+    // every relative import or require of the bundle (chunks load lazily, when a command needs them)
     const bundle = path.join(repoRoot, 'dist', 'bundle')
-    const queue = ['faas.js', 'new.js']
+    const queue = ['faas.cjs', 'help.cjs', 'not-found.cjs', 'new.js', 'complete.js']
     const seen = new Set<string>()
     while (queue.length) {
       const rel = queue.pop()!
@@ -66,7 +66,7 @@ describe('npm package', () => {
       seen.add(rel)
       assert.ok(files.has(`dist/bundle/${rel}`), `dist/bundle/${rel} is in the package`)
       const text = readFileSync(path.join(bundle, rel), 'utf8')
-      for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) queue.push(path.posix.join(path.posix.dirname(rel), m[1]))
+      for (const m of text.matchAll(/(?:from|import|require)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) queue.push(path.posix.join(path.posix.dirname(rel), m[1]))
     }
     assert.ok(seen.size > 10, `followed the bundle's chunks (${seen.size} files)`)
     const shipped = readdirSync(path.join(repoRoot, 'templates-store', 'template'), {recursive: true, withFileTypes: true}).filter((e) => e.isFile())

@@ -18,7 +18,7 @@ const SAMPLE = 30
 
 function listCommandBuilt(): boolean {
   const manifest = path.join(repoRoot, 'oclif.manifest.json')
-  if (!existsSync(manifest) || !existsSync(path.join(repoRoot, 'dist', 'bundle', 'faas.js'))) return false
+  if (!existsSync(manifest) || !existsSync(path.join(repoRoot, 'dist', 'bundle', 'faas.cjs'))) return false
   const commands = (JSON.parse(readFileSync(manifest, 'utf8')) as {commands?: Record<string, unknown>}).commands ?? {}
   return 'list' in commands
 }
