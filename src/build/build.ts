@@ -228,29 +228,32 @@ export async function buildFunctions(req: BuildRequest): Promise<FunctionBuildRe
   const engine: ContainerEngine = req.builder === 'host' ? 'docker' : req.builder
 
   // Two stages: everything but the engine (plan, digest, the up-to-date check, writing the
-  // context) runs ahead, `parallel` at a time, while earlier functions' engines run; a worker slot
-  // then only starts the engine. So slots never wait on file work, and `--parallel 8` of 40
-  // builds takes about 5 engine runs, not 5 engine runs plus 40 rounds of copying.
+  // context) is staged ahead, while earlier functions' engines run; a worker slot then only
+  // starts the engine. Staging goes in order, two at a time, and only `parallel` functions ahead
+  // of the slots: the first engine starts as soon as the first function is staged, and file work
+  // for later functions never holds the main thread while a slot is waiting to start its engine.
   const {default: pLimit} = await import('p-limit')
-  const stageLimit = pLimit(req.parallel)
-  const staged = toBuild.map((fn) => {
-    const result = stageLimit(async (): Promise<StagedBuild> => {
+  const stageLimit = pLimit(Math.min(2, req.parallel))
+  const staged: Array<Promise<StagedBuild>> = []
+  const stageAt = (index: number): Promise<StagedBuild> =>
+    (staged[index] ??= stageLimit(async (): Promise<StagedBuild> => {
       let prepared: PreparedBuild | undefined
       try {
-        prepared = await prepareBuild(fn, req, resolveImage, engine)
+        prepared = await prepareBuild(toBuild[index], req, resolveImage, engine)
         return {prepared, ...(await stageBuild(prepared, req, cache, engine))}
       } catch (error) {
         return {prepared, error}
       }
-    })
-    return result
-  })
+    }))
+  for (let i = 0; i < Math.min(req.parallel, toBuild.length); i++) void stageAt(i)
 
   const built = await runWorkers(toBuild, req.parallel, async (fn, worker, index) => {
     const started = performance.now()
     const seconds = () => (performance.now() - started) / 1000
     progress.start({name: fn.name, worker, verb: 'Building'})
-    const stage = await staged[index]
+    const stage = await stageAt(index)
+    // the function `parallel` places on is staged while this one's engine runs
+    if (index + req.parallel < toBuild.length) void stageAt(index + req.parallel)
     const image = stage.prepared?.image
     const plan = stage.prepared?.plan
     try {

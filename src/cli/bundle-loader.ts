@@ -144,7 +144,8 @@ export class BundleLoader {
 
   private compile(file: string): Wrapper {
     const source = fs.readFileSync(file, 'utf8')
-    const cacheFile = this.cacheDir ? path.join(this.cacheDir, path.relative(this.root, file).replaceAll(path.sep, '~')) : ''
+    // `chunks/x.cjs` → `chunks~x.cjs` (every file loaded is inside root)
+    const cacheFile = this.cacheDir ? `${this.cacheDir}${path.sep}${file.slice(this.root.length + 1).replaceAll(path.sep, '~')}` : ''
     let cachedData: Buffer | undefined
     if (this.useCache) {
       try {
@@ -166,7 +167,8 @@ export class BundleLoader {
     const node = () => (this.nodeRequire ??= Module.createRequire(path.join(this.root, 'loader.cjs')))
     const req = ((id: string) => {
       if (id.endsWith('.cjs') && (id.startsWith('./') || id.startsWith('../') || path.isAbsolute(id))) {
-        const file = path.resolve(dir, id)
+        // the bundle's own `./chunk-X.cjs` is joined as text (path.resolve costs ~30 µs a call)
+        const file = id.startsWith('./') && !id.includes('/.', 1) ? `${dir}${path.sep}${id.slice(2)}` : path.resolve(dir, id)
         if (file.startsWith(this.root + path.sep)) return this.load(file)
       }
       return node()(id)
