@@ -292,7 +292,7 @@ async function stageBuild(p: PreparedBuild, req: BuildRequest, cache: BuildCache
   }
   if (req.builder === 'host') {
     if (!req.hostBuild) throw new FaasError('the host builder is not available in this build of faas', {hint: 'Install docker or podman, or use --engine docker|podman'})
-    await writeBuildContext(p.plan, req.env)
+    await writeBuildContext(p.plan, req.env, {offThread: true})
     return {}
   }
   const secretDigests: Array<[string, string]> = []
@@ -303,11 +303,11 @@ async function stageBuild(p: PreparedBuild, req: BuildRequest, cache: BuildCache
     if (record?.digest === digest) {
       // the image is current; rewrite the context only if someone touched it since
       const intact = record.contextRoot === p.plan.root && sameListing(record.contextListing, await listWrittenContext(p.plan.root))
-      if (!intact) await writeBuildContext(p.plan, req.env)
+      if (!intact) await writeBuildContext(p.plan, req.env, {offThread: true})
       return {outcome: 'up to date', digest}
     }
   }
-  await writeBuildContext(p.plan, req.env)
+  await writeBuildContext(p.plan, req.env, {offThread: true})
   return {digest}
 }
 

@@ -73,7 +73,7 @@ export async function publishFunctions(req: PublishRequest): Promise<FunctionBui
     try {
       const p = await prepareBuild(fn, buildReq, resolveImage, req.engine)
       image = p.image
-      await writeBuildContext(p.plan, env)
+      await writeBuildContext(p.plan, env, {offThread: true})
       const extraImages = req.extraTags.map((t) => retagImage(p.image, t))
       const spec = {...p.flags, image: p.image, platforms: req.platforms, extraImages, secrets: p.secrets}
       const argvs = req.engine === 'docker'

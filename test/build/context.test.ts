@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {createHash} from 'node:crypto'
-import {existsSync, readFileSync, statSync, writeFileSync, chmodSync, symlinkSync, mkdirSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, statSync, writeFileSync, chmodSync, symlinkSync, mkdirSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 
@@ -133,6 +133,43 @@ describe('build context (§3)', () => {
     ]}, {})
     assert.equal(readFileSync(path.join(root, 'same.txt'), 'utf8'), 'second')
     assert.equal(mode(path.join(root, 'same.txt')), 0o750)
+  })
+
+  it('off the main thread (a build\'s way) writes the very context the synchronous copy writes', async () => {
+    const listing = (root: string) => {
+      const out: string[] = []
+      const visit = (dir: string) => {
+        for (const name of readdirSync(dir).sort()) {
+          const abs = path.join(dir, name)
+          const st = statSync(abs)
+          const rel = path.relative(root, abs)
+          out.push(st.isDirectory() ? `${rel}/ ${mode(abs).toString(8)}` : `${rel} ${mode(abs).toString(8)} ${readFileSync(abs, 'utf8')}`)
+          if (st.isDirectory()) visit(abs)
+        }
+      }
+      visit(root)
+      return out
+    }
+    const cwd = makeProject()
+    const input = {cwd, handler: './hello', lang: 'node-test', templateDir: path.join(cwd, 'template/node-test')}
+    await writeBuildContext(await planBuildContext({...input, name: 'sync'}), {})
+    const offPlan = await planBuildContext({...input, name: 'off'})
+    // a destination named twice: the later source wins, with its mode, as in the synchronous copy
+    writeTree(cwd, {'extra/over.sh': {content: 'later', mode: 0o750}})
+    const twice = offPlan.entries.find((e) => e.kind === 'file')!
+    offPlan.entries.push({dest: twice.dest, source: path.join(cwd, 'extra/over.sh'), kind: 'file'})
+    const syncPlan = await planBuildContext({...input, name: 'sync'})
+    syncPlan.entries.push({dest: twice.dest, source: path.join(cwd, 'extra/over.sh'), kind: 'file'})
+    await writeBuildContext(syncPlan, {})
+    await writeBuildContext(offPlan, {}, {offThread: true})
+    const off = listing(path.join(cwd, 'build/off'))
+    assert.deepEqual(off, listing(path.join(cwd, 'build/sync')))
+    assert.ok(off.includes(`${twice.dest} 750 later`), off.join('\n'))
+    assert.ok(off.length > 5, off.join('\n'))
+    // and over an old context, which is replaced whole
+    writeTree(cwd, {'build/off/stale.txt': 'old'})
+    await writeBuildContext(offPlan, {}, {offThread: true})
+    assert.deepEqual(listing(path.join(cwd, 'build/off')), off)
   })
 
   it('digests paths, modes and contents', async () => {
