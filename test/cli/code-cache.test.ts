@@ -6,12 +6,11 @@
 import assert from 'node:assert/strict'
 import {spawn, spawnSync} from 'node:child_process'
 import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import {before, describe, it} from 'node:test'
 
 import {codeCacheDir} from '../../src/cli/bundle-loader.js'
-import {binPath, cleanEnv, tempDir} from '../helpers/cli.js'
+import {binPath, cleanEnv, deadGatewayUrl, tempDir} from '../helpers/cli.js'
 
 interface Run {
   code: number
@@ -39,13 +38,10 @@ function cacheFiles(xdg: string): {dir: string; files: Map<string, {ino: number;
 }
 
 describe('the bundle loader\'s code cache', () => {
-  // a loopback port where nothing listens (bound, then released): commands fail fast and the same way
+  // commands against a gateway URL where nothing listens fail fast, and the same way each time
   let dead = ''
   before(async () => {
-    const server = net.createServer()
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    dead = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    dead = await deadGatewayUrl()
   })
 
   it('the first run writes one private file per bundle file it loaded; a second run of the same command writes nothing', () => {

@@ -16,7 +16,7 @@ import zlib from 'node:zlib'
 import {pathToFileURL} from 'node:url'
 import {before, describe, it} from 'node:test'
 
-import {binPath, cleanEnv, repoRoot, tempDir} from '../helpers/cli.js'
+import {binPath, cleanEnv, deadGatewayUrl, repoRoot, tempDir} from '../helpers/cli.js'
 
 interface Meta {
   outputs: Record<string, {entryPoint?: string; inputs: Record<string, unknown>}>
@@ -67,13 +67,10 @@ function loaded(args: string[], env: NodeJS.ProcessEnv = {}): {code: number; std
 }
 
 describe('one start-up path: a command loads what it needs', () => {
-  // a loopback port where nothing listens (bound, then released)
+  // commands against a gateway URL where nothing listens fail fast, and the same way each time
   let dead = ''
   before(async () => {
-    const server = net.createServer()
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    dead = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    dead = await deadGatewayUrl()
   })
 
   it('`logout --help` loads help, not the command modules, the command table or plugin code', () => {

@@ -7,6 +7,7 @@ import {mkdtempSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import net from 'node:net'
 
 /** The repository root (tests run from dist/test/…). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
@@ -107,3 +108,13 @@ export function startInBackground(
     })
   })
 }
+
+/** `http://127.0.0.1:PORT` where nothing listens (a port bound, then released): requests fail fast. */
+export async function deadGatewayUrl(): Promise<string> {
+  const server = net.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const {port} = server.address() as net.AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return `http://127.0.0.1:${port}`
+}
+
