@@ -105,6 +105,15 @@ const lazyOclifRequires = {
         src = src.replace('return ejs_1.default.render(t, context);', "return typeof t === 'string' && !t.includes('<%') && !t.includes('%>') ? t : ejs_1.default.render(t, context);")
         if (src === before) throw new Error('lazy-oclif-requires: help/util.js render() not found')
       }
+      // oclif reads its JSON files (package.json, the manifest) with fs/promises: loading node's
+      // fs/promises modules costs ~2 ms on every start, for a few small files. In the bundle they
+      // are read with readFileSync (the same text, the same errors), and fs/promises loads only
+      // for oclif's Args/Flags.file and .directory checks, which faas does not use
+      if (/[\\/]util[\\/]fs\.js$/.test(args.path)) {
+        const before = src
+        src = src.replace("const contents = await (0, promises_1.readFile)(path, 'utf8');", "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');")
+        if (src === before) throw new Error('lazy-oclif-requires: util/fs.js readJson() not found')
+      }
       if (count) src = `${LAZY_MODULE}\n${src}`
       return {contents: src, loader: 'js'}
     })

@@ -7,7 +7,7 @@
  * file is. The CLI uses it only for a loopback gateway URL on that port, only while that process
  * lives, and only when nothing is saved for the URL (`faas login` and --token win).
  */
-import {promises as fs} from 'node:fs'
+import fs from 'node:fs'
 import path from 'node:path'
 import {dataDir, writeFileAtomic} from '../fsutil.js'
 import {isLoopbackHost, isWildcardHost} from '../util/loopback.js'
@@ -29,16 +29,18 @@ function recordFile(port: number, env: NodeJS.ProcessEnv): string {
 export async function publishLocalGateway(record: LocalGatewayRecord, env: NodeJS.ProcessEnv = process.env): Promise<() => Promise<void>> {
   const file = recordFile(record.port, env)
   await writeFileAtomic(file, JSON.stringify(record) + '\n', {mode: 0o600, dirMode: 0o700})
-  await fs.chmod(path.dirname(file), 0o700).catch(() => {})
+  await fs.promises.chmod(path.dirname(file), 0o700).catch(() => {})
   return async () => {
     const current = await readRecord(file)
-    if (current?.pid === record.pid) await fs.rm(file, {force: true})
+    if (current?.pid === record.pid) await fs.promises.rm(file, {force: true})
   }
 }
 
+// the record and the password are read for every command against a loopback gateway: small
+// files, read at once (fs.promises would load node's fs/promises modules for them)
 async function readRecord(file: string): Promise<LocalGatewayRecord | undefined> {
   try {
-    const r = JSON.parse(await fs.readFile(file, 'utf8')) as LocalGatewayRecord
+    const r = JSON.parse(fs.readFileSync(file, 'utf8')) as LocalGatewayRecord
     if (typeof r?.pid !== 'number' || typeof r.user !== 'string' || typeof r.passwordFile !== 'string' || typeof r.host !== 'string') return undefined
     return r
   } catch {
@@ -68,7 +70,7 @@ export async function localGatewayCredentials(gatewayUrl: string, env: NodeJS.Pr
   if (!record || !alive(record.pid)) return undefined
   if (!isLoopbackHost(record.host) && !isWildcardHost(record.host)) return undefined
   try {
-    const password = (await fs.readFile(record.passwordFile, 'utf8')).trim()
+    const password = fs.readFileSync(record.passwordFile, 'utf8').trim()
     return password ? {user: record.user, password} : undefined
   } catch {
     return undefined
