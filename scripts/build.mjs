@@ -1,5 +1,5 @@
 // Build: type-check and compile everything with tsc (dist/ mirrors the tree; tests run on it),
-// then bundle the CLI with esbuild (dist/bundle/faas.js: the start-up path; every command, help,
+// then bundle the CLI with esbuild (dist/bundle/faas.cjs, loaded by dist/bundle/loader.cjs: the start-up path; every command, help,
 // the not-found hook and heavy modules are chunks that load only when used), then write the
 // oclif manifest so no command module is imported just to list flags or render help.
 import {spawnSync} from 'node:child_process'
@@ -42,7 +42,7 @@ const helpCommand = {id: 'help', file: 'node_modules/@oclif/plugin-help/lib/comm
 const helpManifest = JSON.parse(fs.readFileSync('node_modules/@oclif/plugin-help/oclif.manifest.json', 'utf8')).commands.help
 const rel = (file) => `./${file.split(path.sep).join('/')}`
 
-// faas.js: the start-up path (src/cli/main.ts) and, for each command, a loader: every command
+// faas.cjs: the start-up path (src/cli/main.ts) and, for each command, a loader: every command
 // module is a chunk of its own, imported only when that command runs.
 const main = [
   `import {fileURLToPath as __faasPath} from 'node:url'`,
@@ -53,7 +53,7 @@ const main = [
   `const EXTRA = {help: ${JSON.stringify(helpManifest)}}`,
   `export const main = (argv) => run(argv, new URL('../..', import.meta.url).pathname, LOADERS, EXTRA)`,
 ].join('\n')
-// commands.js: package.json oclif.commands (explicit strategy) for oclif's own tools (the manifest
+// commands.cjs: package.json oclif.commands (explicit strategy) for oclif's own tools (the manifest
 // below); the CLI itself never loads it.
 const table = [
   ...commands.map((c, i) => `import C${i} from ${JSON.stringify(rel(c.file))}`),
@@ -128,7 +128,7 @@ const SEPARATE_PACKAGES = ['lilconfig', 'minimatch', 'tinyglobby', 'cli-spinners
 
 // A stand-in for a module's exports that evaluates the module on first use (tsc's output only
 // reads members of these bindings: `(0, x_1.fn)(…)`, `x_1.default`, `new x_1.C()`). A separate
-// package is found through the folder the entry (faas.js) records, else in node_modules.
+// package is found through the folder the entry (faas.cjs) records, else in node_modules.
 const LAZY_MODULE = `const __faasNoDebug = Object.assign((namespace) => Object.assign(() => {}, {namespace, enabled: false, extend: (ns, d = ':') => __faasNoDebug(namespace + d + ns)}), {enable() {}, disable: () => '', enabled: () => false})
 function __faasSeparate(name) {
   const dir = globalThis.__faasBundleDir
