@@ -10,8 +10,9 @@ const args = process.argv.slice(2)
 
 if ((args.length === 1 && args[0] === '--version') || (args.length === 2 && args[0] === 'version' && args[1] === '--short-version')) {
   // Fast path: these two print exactly what the full CLI prints, without loading oclif at all
-  // (scripts and prompts call them often). It stays: the general path, though lean, costs ~2.7x
-  // `node -e 0` in CPU for --version, this one ~1.2x (bench/compare.ts, start-up).
+  // (scripts and prompts call them often). It stays: with the code cache, the general path takes
+  // 64.6 ms for --version and 73.8 ms for version --short-version, this one 38.7 and 42.0 ms
+  // (node -e 0: 36.5 ms; medians of 21 runs side by side).
   const pkg = JSON.parse(require('node:fs').readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'))
   process.stdout.write(args.length === 1 ? `${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n` : `${pkg.version}\n`)
 } else {
@@ -37,7 +38,8 @@ async function main() {
   } else if (args[0] === 'new' && (await (await import('../dist/bundle/new.js')).tryFastNew(args.slice(1)))) {
     // Fast path: `new NAME --lang LANG [...]` with a local or shipped template, without oclif
     // (src/templates/fast-new.ts); other forms of `new` (--list, --help, prompts, a template to
-    // fetch) fall through to the full CLI below, before anything is written.
+    // fetch) fall through to the full CLI below, before anything is written. It stays: 47.2 ms
+    // against 74.1 ms on the general path (same run as --version above).
   } else {
     // every command: oclif with its configuration prebuilt, each command loaded when it runs
     // (src/cli/main.ts)
