@@ -345,10 +345,8 @@ async function writeContextOffThread(plan: ContextPlan, dirMode: number): Promis
   // copied once, from its last source, as the copy one after the other leaves it
   const files = new Map<string, ContextPlan['entries'][number]>()
   for (const e of plan.entries) {
-    if (e.kind !== 'dir') {
-      files.delete(e.dest)
-      files.set(e.dest, e)
-    } else if (!special.has(e.dest)) {
+    if (e.kind !== 'dir') files.set(e.dest, e)
+    else if (!special.has(e.dest)) {
       await fsp.mkdir(prefix + e.dest, {recursive: true})
       await fsp.chmod(prefix + e.dest, (e.mode ?? 0o755) | 0o700)
     }
