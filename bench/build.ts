@@ -23,15 +23,12 @@ import {benchEnv, binPath, median, repoRoot, type Figure} from './util.js'
 
 const fakeEngineDir = path.join(repoRoot, 'test', 'helpers', 'fake-engine')
 
-/** A project of `functions` handlers × `filesPerFunction` files on a small template (also bench/cpu.ts). */
-export function writeProject(functions: number, filesPerFunction: number, lang: string, base = os.tmpdir()): string {
-  const root = mkdtempSync(path.join(base, 'faas-bench-build-'))
-  const tpl = path.join(root, 'template', 'bench-node')
-  mkdirSync(path.join(tpl, 'function'), {recursive: true})
-  writeFileSync(path.join(tpl, 'template.yml'), 'language: bench-node\nfprocess: node index.js\n')
-  writeFileSync(path.join(tpl, 'Dockerfile'), 'FROM scratch\nCOPY . /home/app\n')
-  writeFileSync(path.join(tpl, 'index.js'), 'require("./function/handler.js")\n')
-  writeFileSync(path.join(tpl, 'function', 'handler.js'), 'module.exports = () => "sample"\n')
+/**
+ * `functions` handlers of `filesPerFunction` files each under `root`/handlers (half of them in a
+ * lib/ folder; a Dockerfile too for the dockerfile language), and the stack.yaml naming them.
+ * The template is the caller's to put in place (also bench/compare.ts).
+ */
+export function writeHandlers(root: string, functions: number, filesPerFunction: number, lang: string): void {
   const stack = ['version: 1.0', 'provider:', '  name: openfaas', 'functions:']
   const body = 'x'.repeat(2048)
   for (let i = 0; i < functions; i++) {
@@ -42,15 +39,27 @@ export function writeProject(functions: number, filesPerFunction: number, lang: 
       const rel = f < filesPerFunction / 2 ? `file-${f}.js` : path.join('lib', `file-${f}.js`)
       writeFileSync(path.join(dir, rel), `// ${name} ${f}\n${body}\n`)
     }
-    if (lang === 'dockerfile') {
-      writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n')
-      // faas-cli looks for template/<lang> even for dockerfile (it would try to pull it)
-      mkdirSync(path.join(root, 'template', 'dockerfile'), {recursive: true})
-      writeFileSync(path.join(root, 'template', 'dockerfile', 'template.yml'), 'language: dockerfile\n')
-    }
+    if (lang === 'dockerfile') writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY . /\n')
     stack.push(`  ${name}:`, `    lang: ${lang}`, `    handler: ./handlers/${name}`, `    image: registry.local/bench/${name}:latest`)
   }
   writeFileSync(path.join(root, 'stack.yaml'), stack.join('\n') + '\n')
+}
+
+/** A project of `functions` handlers × `filesPerFunction` files on a small template (also bench/cpu.ts). */
+export function writeProject(functions: number, filesPerFunction: number, lang: string, base = os.tmpdir()): string {
+  const root = mkdtempSync(path.join(base, 'faas-bench-build-'))
+  const tpl = path.join(root, 'template', 'bench-node')
+  mkdirSync(path.join(tpl, 'function'), {recursive: true})
+  writeFileSync(path.join(tpl, 'template.yml'), 'language: bench-node\nfprocess: node index.js\n')
+  writeFileSync(path.join(tpl, 'Dockerfile'), 'FROM scratch\nCOPY . /home/app\n')
+  writeFileSync(path.join(tpl, 'index.js'), 'require("./function/handler.js")\n')
+  writeFileSync(path.join(tpl, 'function', 'handler.js'), 'module.exports = () => "sample"\n')
+  if (lang === 'dockerfile') {
+    // faas-cli looks for template/<lang> even for dockerfile (it would try to pull it)
+    mkdirSync(path.join(root, 'template', 'dockerfile'), {recursive: true})
+    writeFileSync(path.join(root, 'template', 'dockerfile', 'template.yml'), 'language: dockerfile\n')
+  }
+  writeHandlers(root, functions, filesPerFunction, lang)
   return root
 }
 

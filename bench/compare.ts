@@ -20,13 +20,14 @@
  *   up         up --skip-push of 20 functions, unchanged since the previous run (≤ 0.1×)
  */
 import {spawn, spawnSync} from 'node:child_process'
-import {cpSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {pathToFileURL} from 'node:url'
 
 import {startTestGateway, type TestGateway} from '../test/helpers/gateway.js'
+import {writeHandlers} from './build.js'
 import {type Figure, benchEnv, binPath, median, repoRoot} from './util.js'
 
 /** A CLI as argv prefix: ['node', '/…/bin/run.js'] or ['/opt/ref/faas-cli']. */
@@ -99,12 +100,19 @@ interface Pair {
 }
 
 /** `rounds` rounds, each running faas then the other CLI (or the other first on odd rounds). */
-async function sideBySide(other: Cli, rounds: number, args: string[], o: RunOptions | (() => RunOptions), before?: () => void, withFloor = false): Promise<Pair> {
+interface SideBySide {
+  /** Run before each command (clean-up between rounds). */
+  before?: () => void
+  /** Also run bench/floor.cts with the same arguments. */
+  floor?: boolean
+}
+
+async function sideBySide(other: Cli, rounds: number, args: string[], o: RunOptions | (() => RunOptions), {before, floor = false}: SideBySide = {}): Promise<Pair> {
   const out: Pair = {faas: [], other: [], floor: []}
   const opts = typeof o === 'function' ? o : () => o
   for (let r = 0; r < rounds; r++) {
     const order: Array<['faas' | 'other' | 'floor', Cli]> = r % 2 ? [['other', other], ['faas', faasCli]] : [['faas', faasCli], ['other', other]]
-    if (withFloor) order.push(['floor', floorCli])
+    if (floor) order.push(['floor', floorCli])
     for (const [which, cli] of order) {
       before?.()
       out[which].push(await timeRun(cli, args, opts()))
@@ -194,22 +202,12 @@ export async function benchStartupCompare(other: Cli | undefined, rounds = 15): 
   return figures
 }
 
-/** A project of `functions` functions with `files` handler files each, in `lang`. */
+/** A project of `functions` functions with `files` handler files each, on the shipped `lang` template. */
 function writeProject(functions: number, files: number, lang: 'node20' | 'dockerfile'): string {
   const root = tempDir(`project-${lang}`)
   // the template in ./template, as `faas template pull` leaves it (neither CLI fetches one then)
   cpSync(path.join(repoRoot, 'templates-store', 'template', lang), path.join(root, 'template', lang), {recursive: true})
-  const stack = ['version: 1.0', 'provider:', '  name: openfaas', 'functions:']
-  const body = 'x'.repeat(2048)
-  for (let i = 0; i < functions; i++) {
-    const name = `fn-${String(i).padStart(3, '0')}`
-    const dir = path.join(root, 'handlers', name)
-    mkdirSync(path.join(dir, 'lib'), {recursive: true})
-    for (let f = 0; f < files; f++) writeFileSync(path.join(dir, f < files / 2 ? `file-${f}.js` : path.join('lib', `file-${f}.js`)), `// ${name} ${f}\n${body}\n`)
-    if (lang === 'dockerfile') writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY . /\n')
-    stack.push(`  ${name}:`, `    lang: ${lang}`, `    handler: ./handlers/${name}`, `    image: registry.local/bench/${name}:latest`)
-  }
-  writeFileSync(path.join(root, 'stack.yaml'), stack.join('\n') + '\n')
+  writeHandlers(root, functions, files, lang)
   return root
 }
 
@@ -220,7 +218,7 @@ export async function benchShrinkwrapCompare(other: Cli, rounds = 5): Promise<Fi
     rmSync(path.join(root, 'build'), {recursive: true, force: true})
     spawnSync('sync', {stdio: 'ignore'})
   }
-  const pair = await sideBySide(other, rounds, ['build', '--shrinkwrap', '-f', 'stack.yaml'], {cwd: root, env}, settle)
+  const pair = await sideBySide(other, rounds, ['build', '--shrinkwrap', '-f', 'stack.yaml'], {cwd: root, env}, {before: settle})
   rmSync(root, {recursive: true, force: true})
   return pairFigures('build --shrinkwrap, 200 node20 fns x 20 files', pair, 1.5)
 }
@@ -244,8 +242,8 @@ export async function benchListCompare(other: Cli, rounds = 9): Promise<Figure[]
   return withGateway({functions, recordBodies: false}, async (gw) => {
     const home = tempDir('list')
     const o = {cwd: home, env: envFor(home)}
-    const table = await sideBySide(other, rounds, ['list', '--gateway', gw.url], o, undefined, true)
-    const json = await sideBySide(other, rounds, ['list', '--json', '--gateway', gw.url], o, undefined, true)
+    const table = await sideBySide(other, rounds, ['list', '--gateway', gw.url], o, {floor: true})
+    const json = await sideBySide(other, rounds, ['list', '--json', '--gateway', gw.url], o, {floor: true})
     return [...pairFigures('list of 5,000 functions', table, 1.5), ...pairFigures('list --json of 5,000 functions', json, 1.5)]
   })
 }
@@ -260,10 +258,10 @@ export async function benchInvokeCompare(other: Cli, rounds = 7): Promise<Figure
     const out = path.join(home, 'out')
     const env = envFor(home)
     const args = ['invoke', 'echo', '--gateway', gw.url]
-    const bigPair = await sideBySide(other, rounds, args, () => ({cwd: home, env, stdinFile: big, stdoutFile: out}), undefined, true)
+    const bigPair = await sideBySide(other, rounds, args, () => ({cwd: home, env, stdinFile: big, stdoutFile: out}), {floor: true})
     // the peak RSS in separate rounds: polling /proc takes CPU from the timed runs
-    const bigRss = await sideBySide(other, 3, args, () => ({cwd: home, env, stdinFile: big, stdoutFile: out, rss: true}), undefined, true)
-    const smallRss = await sideBySide(other, 3, args, () => ({cwd: home, env, stdinFile: small, stdoutFile: out, rss: true}), undefined, true)
+    const bigRss = await sideBySide(other, 3, args, () => ({cwd: home, env, stdinFile: big, stdoutFile: out, rss: true}), {floor: true})
+    const smallRss = await sideBySide(other, 3, args, () => ({cwd: home, env, stdinFile: small, stdoutFile: out, rss: true}), {floor: true})
     await timeRun(faasCli, args, {cwd: home, env, stdinFile: big, stdoutFile: out})
     const written = readFileSync(out).length
     if (written !== 10 * 1024 * 1024) throw new Error(`faas invoke wrote ${written} bytes, expected 10 MiB`)
@@ -291,10 +289,10 @@ export async function benchParallelCompare(other: Cli, rounds = 3): Promise<Figu
   // every run builds all 40: no build/ folder and no incremental-build records (faas skips builds
   // whose inputs it has built before); faas's code cache (~/.cache/faas/code-cache) stays, as
   // it does for a user
-  const pair = await sideBySide(other, rounds, ['build', '--parallel', '8', '-f', 'stack.yaml'], {cwd: root, env: engineEnv(root)}, () => {
+  const pair = await sideBySide(other, rounds, ['build', '--parallel', '8', '-f', 'stack.yaml'], {cwd: root, env: engineEnv(root)}, {before: () => {
     rmSync(path.join(root, 'build'), {recursive: true, force: true})
     rmSync(path.join(root, '.cache', 'faas', 'builds'), {recursive: true, force: true})
-  })
+  }})
   const builds = readFileSync(path.join(root, 'engine.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"build"')).length
   if (builds !== rounds * 2 * 40) throw new Error(`expected ${rounds * 2 * 40} engine builds, the fake engine saw ${builds}`)
   rmSync(root, {recursive: true, force: true})

@@ -11,59 +11,18 @@
  *
  *   node dist/bench/cpu.js [list|invoke|shrinkwrap|parallel]…
  */
-import {spawn} from 'node:child_process'
-import {existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {pathToFileURL} from 'node:url'
 
-import {type Figure, benchEnv, binPath, median, repoRoot} from './util.js'
+import {type Figure, type Run, benchEnv, binPath, median, repoRoot, rssPreload, runProcess} from './util.js'
 import {writeProject} from './build.js'
 
 const refCli = process.env.FAAS_REF_CLI ?? '/opt/ref/faas-cli'
 const fakeEngineDir = path.join(repoRoot, 'test', 'helpers', 'fake-engine')
-
-interface Run {
-  ms: number
-  rssKb?: number
-}
-
-/** One process: wall time, and peak RSS (VmHWM via GNU time's %M is not here: read /proc at exit via a preload for node). */
-function runProcess(cmd: string, args: string[], options: {cwd: string; env: NodeJS.ProcessEnv; stdin?: string; stdout?: string}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const stdin = options.stdin ? openSync(options.stdin, 'r') : 'ignore'
-    const stdout = openSync(options.stdout ?? '/dev/null', 'w')
-    const start = performance.now()
-    const child = spawn(cmd, args, {cwd: options.cwd, env: options.env, stdio: [stdin, stdout, 'pipe']})
-    let stderr = ''
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      const ms = performance.now() - start
-      if (typeof stdin === 'number') closeSync(stdin)
-      closeSync(stdout)
-      if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${stderr.slice(-800)}`))
-      resolve({ms})
-    })
-  })
-}
-
-let rssPreloadFile: string | undefined
-function rssPreload(): string {
-  if (rssPreloadFile) return rssPreloadFile
-  rssPreloadFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'faas-bench-cpu-')), 'rss.cjs')
-  writeFileSync(rssPreloadFile, [
-    "const fs = require('node:fs')",
-    "process.on('exit', () => {",
-    "  const kb = Number(/VmHWM:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1])",
-    "  fs.writeFileSync(process.env.FAAS_BENCH_RSS_FILE, String(kb))",
-    "})",
-    '',
-  ].join('\n'))
-  return rssPreloadFile
-}
 
 type Side = 'faas' | 'go'
 

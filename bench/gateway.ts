@@ -9,8 +9,7 @@
  *
  * Run directly: `node dist/bench/gateway.js` (after a build), or through `npm run bench`.
  */
-import {spawn} from 'node:child_process'
-import {closeSync, mkdtempSync, openSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import os from 'node:os'
@@ -18,54 +17,19 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {startTestGateway} from '../test/helpers/gateway.js'
-import {type Figure, benchEnv, binPath, median} from './util.js'
+import {type Figure, benchEnv, binPath, median, rssPreload, runProcess} from './util.js'
 
 interface RunResult {
   ms: number
-  code: number
   maxRssKb?: number
 }
 
 /** Run the CLI with stdin from a file (or nothing) and stdout to /dev/null; report wall time and peak RSS. */
-function runCli(args: string[], options: {cwd?: string; stdinFile?: string; rssFile?: string} = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const stdin = options.stdinFile ? openSync(options.stdinFile, 'r') : 'ignore'
-    const devnull = openSync('/dev/null', 'w')
-    const nodeArgs = options.rssFile ? ['--require', rssPreload(), binPath, ...args] : [binPath, ...args]
-    const env = benchEnv({HOME: options.cwd ?? os.tmpdir(), ...(options.rssFile ? {FAAS_BENCH_RSS_FILE: options.rssFile} : {})})
-    const start = performance.now()
-    const child = spawn(process.execPath, nodeArgs, {cwd: options.cwd, env, stdio: [stdin, devnull, 'pipe']})
-    let stderr = ''
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      const ms = performance.now() - start
-      if (typeof stdin === 'number') closeSync(stdin)
-      closeSync(devnull)
-      if (code !== 0) return reject(new Error(`faas ${args.join(' ')} exited ${code}: ${stderr.slice(0, 500)}`))
-      const maxRssKb = options.rssFile ? Number(readFileSync(options.rssFile, 'utf8')) : undefined
-      resolve({ms, code: code ?? 1, maxRssKb})
-    })
-  })
-}
-
-let preload: string | undefined
-/** A --require module that writes the process's peak RSS (KiB) to $FAAS_BENCH_RSS_FILE on exit. */
-function rssPreload(): string {
-  if (preload) return preload
-  preload = path.join(mkdtempSync(path.join(os.tmpdir(), 'faas-bench-')), 'rss.cjs')
-  // VmHWM, not getrusage's maxRSS: Linux carries maxRSS over from the forking parent (this
-  // benchmark process, which holds large buffers), while VmHWM starts afresh at exec
-  writeFileSync(preload, [
-    "const fs = require('node:fs')",
-    "process.on('exit', () => {",
-    "  let kb = process.resourceUsage().maxRSS",
-    "  try { kb = Number(/VmHWM:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]) } catch {}",
-    "  fs.writeFileSync(process.env.FAAS_BENCH_RSS_FILE, String(kb))",
-    "})",
-    '',
-  ].join('\n'))
-  return preload
+async function runCli(args: string[], options: {cwd?: string; stdinFile?: string; rssFile?: string} = {}): Promise<RunResult> {
+  const nodeArgs = options.rssFile ? ['--require', rssPreload(), binPath, ...args] : [binPath, ...args]
+  const env = benchEnv({HOME: options.cwd ?? os.tmpdir(), ...(options.rssFile ? {FAAS_BENCH_RSS_FILE: options.rssFile} : {})})
+  const {ms} = await runProcess(process.execPath, nodeArgs, {cwd: options.cwd, env, stdin: options.stdinFile})
+  return {ms, maxRssKb: options.rssFile ? Number(readFileSync(options.rssFile, 'utf8')) : undefined}
 }
 
 async function benchDeploy(): Promise<Figure[]> {
