@@ -16,6 +16,14 @@ const envJs = writeFile(dir, 'env.cjs', ENV_SCRIPT)
 const servers: WatchdogServer[] = []
 const node = process.execPath
 
+/**
+ * In http mode /_/ready is 200 before the function listens (as of-watchdog's, tested below), and
+ * a call then gets an empty 500: a test that needs the function waits until a call reaches it.
+ */
+async function functionListening(wd: {url: string}): Promise<void> {
+  await waitFor(async () => (await request(`${wd.url}/status/200`)).status === 200, 5000, 'the function listening')
+}
+
 after(async () => {
   await Promise.all(servers.map((s) => s.close()))
   fs.rmSync(dir, {recursive: true, force: true})
@@ -139,7 +147,7 @@ describe('http mode', () => {
     assert.equal(h.text, 'OK')
     assert.ok(fs.existsSync(wd.lockFile))
     assert.equal((await request(`${wd.url}/_/health`, {method: 'POST'})).status, 405)
-    await waitFor(async () => (await request(`${wd.url}/_/ready`)).status === 200, 5000, 'ready')
+    await functionListening(wd)
     const slow = request(`${wd.url}/sleep/500`)
     await waitFor(() => wd.watchdog.inflight === 1, 2000, 'in flight')
     const busy = await request(`${wd.url}/echo`)
@@ -157,7 +165,7 @@ describe('http mode', () => {
   test('event streams bypass exec_timeout and X-Duration-Seconds, and are not buffered', async () => {
     const port = await freePort()
     const wd = await watchdog({mode: 'http', fprocess: `${node} ${upstreamJs}`, upstream_url: `http://127.0.0.1:${port}`, http_port: String(port), exec_timeout: '150ms'})
-    await waitFor(async () => (await request(`${wd.url}/_/ready`)).status === 200, 5000, 'ready')
+    await functionListening(wd)
     let firstChunkAt = 0
     const r = await new Promise<{status: number; headers: http.IncomingHttpHeaders; body: string; endAt: number}>((resolve, reject) => {
       http.get(`${wd.url}/sse`, {headers: {Accept: 'text/event-stream'}}, (res) => {
@@ -179,7 +187,7 @@ describe('http mode', () => {
   test('WebSocket upgrades are tunnelled to the function', async () => {
     const port = await freePort()
     const wd = await watchdog({mode: 'http', fprocess: `${node} ${upstreamJs}`, upstream_url: `http://127.0.0.1:${port}`, http_port: String(port)})
-    await waitFor(async () => (await request(`${wd.url}/_/ready`)).status === 200, 3000, 'ready')
+    await functionListening(wd)
     const u = new URL(wd.url)
     const reply = await new Promise<string>((resolve, reject) => {
       const req = http.request({host: u.hostname, port: u.port, path: '/ws', headers: {Connection: 'Upgrade', Upgrade: 'websocket'}})
